@@ -1,0 +1,326 @@
+// Package boards holds boards (named design canvases with widgets placed per
+// layout variant), their validation, their versioned SQLite store and their
+// HTTP API.
+package boards
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/flexboard/flexboard/internal/errs"
+	"github.com/flexboard/flexboard/layouts"
+	"github.com/flexboard/flexboard/widgets"
+)
+
+// Limits of a board. They keep one board's validation, storage and
+// rendering bounded; docs/api.md lists them.
+const (
+	MaxNameLength        = 200  // characters in a board's name
+	MaxDescriptionLength = 2000 // characters in a board's description
+	MaxWidgets           = 500  // widgets on one board
+	MaxVariants          = 16   // layout variants of one board
+	MaxWidgetIDLength    = 64   // characters in a widget id
+	MaxTitleLength       = 200  // characters in a widget title
+	MaxVariantNameLength = 64   // characters in a variant name
+	MaxBodyBytes         = 1 << 20
+)
+
+// Themes a board can use.
+var Themes = []string{"dark", "light"}
+
+// Board is a board with its identity and revision.
+type Board struct {
+	ID        string    `json:"id"`
+	Revision  int64     `json:"revision"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Content
+}
+
+// Content is what an editor changes and what every version keeps.
+type Content struct {
+	Name         string    `json:"name"`
+	Description  string    `json:"description"`
+	Theme        string    `json:"theme"`
+	AllowOverlap bool      `json:"allow_overlap"`
+	Widgets      []Widget  `json:"widgets"`
+	Variants     []Variant `json:"variants"`
+}
+
+// Widget is defined once per board and placed by each variant.
+type Widget struct {
+	ID     string          `json:"id"`
+	Kind   string          `json:"kind"`
+	Title  string          `json:"title"`
+	Config json.RawMessage `json:"config"`
+}
+
+// Variant is one arrangement of the board's widgets for one screen shape.
+type Variant struct {
+	Name       string      `json:"name"`
+	Canvas     Canvas      `json:"canvas"`
+	Grid       Grid        `json:"grid"`
+	Placements []Placement `json:"placements"`
+}
+
+// Canvas is a variant's design size in CSS pixels.
+type Canvas struct {
+	Width  int `json:"width"`
+	Height int `json:"height"`
+}
+
+// Grid divides a canvas into cells that placements snap to.
+type Grid struct {
+	Columns int `json:"columns"`
+	Rows    int `json:"rows"`
+}
+
+// Placement puts a widget on a variant's grid.
+type Placement struct {
+	Widget string `json:"widget"`
+	X      int    `json:"x"`
+	Y      int    `json:"y"`
+	W      int    `json:"w"`
+	H      int    `json:"h"`
+}
+
+// Rect returns the placement's cells.
+func (p Placement) Rect() layouts.Rect { return layouts.Rect{X: p.X, Y: p.Y, W: p.W, H: p.H} }
+
+// DefaultVariant is what a board gets when it is created without variants:
+// full HD with square 40 px cells.
+func DefaultVariant() Variant {
+	return Variant{Name: "16:9", Canvas: Canvas{Width: 1920, Height: 1080}, Grid: Grid{Columns: 48, Rows: 27}, Placements: []Placement{}}
+}
+
+// Normalize fills what a client may leave out: a trimmed name and titles, the
+// dark theme, one default variant, empty lists and configs instead of null.
+func (c *Content) Normalize() {
+	c.Name = strings.TrimSpace(c.Name)
+	c.Description = strings.TrimSpace(c.Description)
+	if c.Theme == "" {
+		c.Theme = "dark"
+	}
+	if c.Widgets == nil {
+		c.Widgets = []Widget{}
+	}
+	for i := range c.Widgets {
+		w := &c.Widgets[i]
+		w.Title = strings.TrimSpace(w.Title)
+		if cfg := strings.TrimSpace(string(w.Config)); cfg == "" || cfg == "null" {
+			w.Config = json.RawMessage("{}")
+		}
+	}
+	if len(c.Variants) == 0 {
+		c.Variants = []Variant{DefaultVariant()}
+	}
+	for i := range c.Variants {
+		if c.Variants[i].Placements == nil {
+			c.Variants[i].Placements = []Placement{}
+		}
+	}
+}
+
+var widgetIDRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
+
+// Validate checks every rule of a board, after Normalize, and returns the
+// first broken one as an errs.Invalid naming the field.
+func (c *Content) Validate(kinds *widgets.Registry) error {
+	if err := checkText("name", c.Name, 1, MaxNameLength, false); err != nil {
+		return err
+	}
+	if err := checkText("description", c.Description, 0, MaxDescriptionLength, true); err != nil {
+		return err
+	}
+	if !contains(Themes, c.Theme) {
+		return errs.Invalidf("theme", "%q is not a theme; use one of: %s", c.Theme, strings.Join(Themes, ", "))
+	}
+	if len(c.Widgets) > MaxWidgets {
+		return errs.Invalidf("widgets", "a board holds at most %d widgets, this one has %d", MaxWidgets, len(c.Widgets))
+	}
+	ids := make(map[string]int, len(c.Widgets))
+	for i, w := range c.Widgets {
+		field := fmt.Sprintf("widgets[%d]", i)
+		if err := w.validate(field, kinds); err != nil {
+			return err
+		}
+		if j, dup := ids[w.ID]; dup {
+			return errs.Invalidf(field+".id", "%q is already the id of widgets[%d]; widget ids must be unique", w.ID, j)
+		}
+		ids[w.ID] = i
+	}
+	if len(c.Variants) == 0 {
+		return errs.Invalidf("variants", "a board needs at least one variant")
+	}
+	if len(c.Variants) > MaxVariants {
+		return errs.Invalidf("variants", "a board holds at most %d variants, this one has %d", MaxVariants, len(c.Variants))
+	}
+	names := make(map[string]int, len(c.Variants))
+	for i := range c.Variants {
+		v := &c.Variants[i]
+		field := fmt.Sprintf("variants[%d]", i)
+		if err := v.validate(field, ids, c.AllowOverlap); err != nil {
+			return err
+		}
+		if j, dup := names[v.Name]; dup {
+			return errs.Invalidf(field+".name", "%q is already the name of variants[%d]; variant names must be unique", v.Name, j)
+		}
+		names[v.Name] = i
+	}
+	return nil
+}
+
+func (w *Widget) validate(field string, kinds *widgets.Registry) error {
+	if w.ID == "" {
+		return errs.Invalidf(field+".id", "is required: a short name such as \"cpu\" that placements refer to")
+	}
+	if len(w.ID) > MaxWidgetIDLength || !widgetIDRE.MatchString(w.ID) {
+		return errs.Invalidf(field+".id", "%q is not a valid widget id: use 1 to %d letters, digits, '-' or '_', starting with a letter or digit", clip(w.ID), MaxWidgetIDLength)
+	}
+	kind := kinds.Lookup(w.Kind)
+	if kind == nil {
+		return errs.Invalidf(field+".kind", "%q is not a widget kind; known kinds: %s", clip(w.Kind), strings.Join(kinds.Names(), ", "))
+	}
+	if err := checkText(field+".title", w.Title, 0, MaxTitleLength, false); err != nil {
+		return err
+	}
+	if err := kind.ValidateConfig(w.Config); err != nil {
+		return errs.Prefix(field+".config", err)
+	}
+	return nil
+}
+
+func (v *Variant) validate(field string, widgetIDs map[string]int, allowOverlap bool) error {
+	if err := checkText(field+".name", v.Name, 1, MaxVariantNameLength, false); err != nil {
+		return err
+	}
+	for _, side := range []struct {
+		name string
+		px   int
+	}{{"width", v.Canvas.Width}, {"height", v.Canvas.Height}} {
+		if side.px < layouts.MinCanvasSide || side.px > layouts.MaxCanvasSide {
+			return errs.Invalidf(field+".canvas."+side.name, "is %d px; a canvas side must be %d to %d px", side.px, layouts.MinCanvasSide, layouts.MaxCanvasSide)
+		}
+	}
+	for _, dim := range []struct {
+		name string
+		n    int
+	}{{"columns", v.Grid.Columns}, {"rows", v.Grid.Rows}} {
+		if dim.n < layouts.MinGridCells || dim.n > layouts.MaxGridCells {
+			return errs.Invalidf(field+".grid."+dim.name, "is %d; a grid has %d to %d %s", dim.n, layouts.MinGridCells, layouts.MaxGridCells, dim.name)
+		}
+	}
+	if len(v.Placements) > len(widgetIDs) {
+		return errs.Invalidf(field+".placements", "has %d placements for %d widgets; each widget is placed at most once per variant", len(v.Placements), len(widgetIDs))
+	}
+	placed := make(map[string]int, len(v.Placements))
+	rects := make([]layouts.Rect, len(v.Placements))
+	for i, p := range v.Placements {
+		pf := fmt.Sprintf("%s.placements[%d]", field, i)
+		if _, ok := widgetIDs[p.Widget]; !ok {
+			return errs.Invalidf(pf+".widget", "%q is not the id of a widget on this board", clip(p.Widget))
+		}
+		if j, dup := placed[p.Widget]; dup {
+			return errs.Invalidf(pf+".widget", "%q is already placed by placements[%d]; a widget is placed at most once per variant", p.Widget, j)
+		}
+		placed[p.Widget] = i
+		if why := layouts.FitsGrid(p.Rect(), v.Grid.Columns, v.Grid.Rows); why != "" {
+			return errs.Invalidf(pf, "%q does not fit the %d×%d grid: %s", p.Widget, v.Grid.Columns, v.Grid.Rows, why)
+		}
+		rects[i] = p.Rect()
+	}
+	if !allowOverlap {
+		if o, ok := layouts.FirstOverlap(rects, v.Grid.Columns, v.Grid.Rows); ok {
+			return errs.Invalidf(fmt.Sprintf("%s.placements[%d]", field, o.B),
+				"%q overlaps %q at x=%d y=%d; move it, or set allow_overlap on the board",
+				v.Placements[o.B].Widget, v.Placements[o.A].Widget, o.X, o.Y)
+		}
+	}
+	return nil
+}
+
+// checkText checks a length in characters and forbids control characters
+// (newlines too, unless multiline).
+func checkText(field, s string, min, max int, multiline bool) error {
+	if !utf8.ValidString(s) {
+		return errs.Invalidf(field, "is not valid UTF-8")
+	}
+	n := utf8.RuneCountInString(s)
+	if n < min {
+		if min == 1 {
+			return errs.Invalidf(field, "is required (1 to %d characters)", max)
+		}
+		return errs.Invalidf(field, "is %d characters long; at least %d needed", n, min)
+	}
+	if n > max {
+		return errs.Invalidf(field, "is %d characters long; at most %d allowed", n, max)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
+			return errs.Invalidf(field, "contains a control character (%U); remove it", r)
+		}
+	}
+	return nil
+}
+
+// clip shortens a user value quoted in an error message.
+func clip(s string) string {
+	const max = 64
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return string([]rune(s)[:max]) + "…"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Summary is a board in a list.
+type Summary struct {
+	ID          string           `json:"id"`
+	Name        string           `json:"name"`
+	Revision    int64            `json:"revision"`
+	CreatedAt   time.Time        `json:"created_at"`
+	UpdatedAt   time.Time        `json:"updated_at"`
+	DeletedAt   *time.Time       `json:"deleted_at,omitempty"`
+	WidgetCount int              `json:"widget_count"`
+	Variants    []VariantSummary `json:"variants"`
+}
+
+// VariantSummary names a variant and its canvas.
+type VariantSummary struct {
+	Name   string `json:"name"`
+	Canvas Canvas `json:"canvas"`
+}
+
+// Version is one saved revision of a board, as listed in its history.
+type Version struct {
+	Revision  int64     `json:"revision"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Name      string    `json:"name"`
+}
+
+// NewID returns a random, URL-safe board id of 12 characters (71 bits).
+func NewID() string {
+	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("boards: crypto/rand failed: %v", err)) // never on Linux
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}

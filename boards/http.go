@@ -1,0 +1,375 @@
+package boards
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/flexboard/flexboard/internal/errs"
+	"github.com/flexboard/flexboard/internal/httpx"
+	"github.com/flexboard/flexboard/widgets"
+)
+
+// Handler serves the boards API. Build it in cmd and mount it with Register.
+type Handler struct {
+	Store Store
+	Kinds *widgets.Registry
+	Log   *slog.Logger
+}
+
+// Register mounts the boards API on r (the /api/v1 group).
+func (h *Handler) Register(r fiber.Router) {
+	r.Get("/boards", h.list)
+	r.Post("/boards", h.create)
+	r.Post("/boards/import", h.importBoard)
+	r.Get("/boards/:id", h.get)
+	r.Put("/boards/:id", h.update)
+	r.Delete("/boards/:id", h.delete)
+	r.Post("/boards/:id/restore", h.restore)
+	r.Post("/boards/:id/duplicate", h.duplicate)
+	r.Get("/boards/:id/export", h.export)
+	r.Get("/boards/:id/versions", h.versions)
+	r.Get("/boards/:id/versions/:rev", h.version)
+	r.Post("/boards/:id/versions/:rev/restore", h.restoreVersion)
+	r.Get("/trash", h.trash)
+	r.Delete("/trash/:id", h.purge)
+}
+
+// writeRequest is the body of a create or a save: the content, the revision
+// the edit is based on, and the read-only fields a client may send back
+// unchanged from a GET.
+type writeRequest struct {
+	ID        string          `json:"id"`
+	Revision  *int64          `json:"revision"`
+	CreatedAt json.RawMessage `json:"created_at"`
+	UpdatedAt json.RawMessage `json:"updated_at"`
+	Content
+}
+
+func (h *Handler) list(c *fiber.Ctx) error {
+	list, err := h.Store.FindBoards(c.UserContext(), BoardFilter{})
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"boards": list})
+}
+
+func (h *Handler) trash(c *fiber.Ctx) error {
+	list, err := h.Store.FindBoards(c.UserContext(), BoardFilter{Trashed: true})
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"boards": list})
+}
+
+// valid normalizes and validates content coming from a client.
+func (h *Handler) valid(content *Content) error {
+	content.Normalize()
+	return content.Validate(h.Kinds)
+}
+
+func (h *Handler) create(c *fiber.Ctx) error {
+	var req writeRequest
+	if err := httpx.DecodeJSON(c, &req, MaxBodyBytes); err != nil {
+		return err
+	}
+	if err := h.valid(&req.Content); err != nil {
+		return err
+	}
+	b, err := h.Store.CreateBoard(c.UserContext(), req.Content)
+	if err != nil {
+		return err
+	}
+	h.Log.Info("board created", "id", b.ID, "name", b.Name)
+	return created(c, b)
+}
+
+func created(c *fiber.Ctx, b *Board) error {
+	c.Location("/api/v1/boards/" + b.ID)
+	c.Set(fiber.HeaderETag, httpx.ETag(b.Revision))
+	return c.Status(fiber.StatusCreated).JSON(b)
+}
+
+func (h *Handler) get(c *fiber.Ctx) error {
+	b, err := h.Store.FindBoardByID(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	etag := httpx.ETag(b.Revision)
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	return c.JSON(b)
+}
+
+func (h *Handler) update(c *fiber.Ctx) error {
+	id := c.Params("id")
+	var req writeRequest
+	if err := httpx.DecodeJSON(c, &req, MaxBodyBytes); err != nil {
+		return err
+	}
+	if req.ID != "" && req.ID != id {
+		return errs.Invalidf("id", "%q does not match the board in the URL (%q); ids cannot be changed", clip(req.ID), clip(id))
+	}
+	base, err := baseRevision(c, req.Revision)
+	if err != nil {
+		return err
+	}
+	if err := h.valid(&req.Content); err != nil {
+		return err
+	}
+	b, err := h.Store.UpdateBoard(c.UserContext(), id, BoardUpdate{BaseRevision: base, Content: req.Content})
+	if err != nil {
+		return err
+	}
+	h.Log.Info("board saved", "id", b.ID, "revision", b.Revision)
+	c.Set(fiber.HeaderETag, httpx.ETag(b.Revision))
+	return c.JSON(b)
+}
+
+// baseRevision takes the revision an edit is based on from the body or the
+// If-Match header; both may be given if they agree.
+func baseRevision(c *fiber.Ctx, body *int64) (int64, error) {
+	hdr, hasHdr, err := httpx.ParseRevisionHeader(c.Get(fiber.HeaderIfMatch))
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case body != nil && *body < 1:
+		return 0, errs.Invalidf("revision", "must be the revision your edit is based on (1 or more), got %d", *body)
+	case body != nil && hasHdr && *body != hdr:
+		return 0, errs.Invalidf("revision", "is %d but If-Match says %d; send one, or both equal", *body, hdr)
+	case body != nil:
+		return *body, nil
+	case hasHdr:
+		return hdr, nil
+	}
+	return 0, errs.Invalidf("revision", "is required: send the revision your edit is based on (from GET), in the body or as If-Match, so nobody's save is overwritten silently")
+}
+
+func (h *Handler) delete(c *fiber.Ctx) error {
+	id := c.Params("id")
+	if err := h.Store.DeleteBoard(c.UserContext(), id); err != nil {
+		return err
+	}
+	h.Log.Info("board moved to trash", "id", id)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) restore(c *fiber.Ctx) error {
+	b, err := h.Store.RestoreBoard(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	h.Log.Info("board restored from trash", "id", b.ID)
+	c.Set(fiber.HeaderETag, httpx.ETag(b.Revision))
+	return c.JSON(b)
+}
+
+func (h *Handler) purge(c *fiber.Ctx) error {
+	id := c.Params("id")
+	if err := h.Store.PurgeBoard(c.UserContext(), id); err != nil {
+		return err
+	}
+	h.Log.Info("board purged", "id", id)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) duplicate(c *fiber.Ctx) error {
+	src, err := h.Store.FindBoardByID(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	content := src.Content
+	content.Name = copyName(content.Name)
+	b, err := h.Store.CreateBoard(c.UserContext(), content)
+	if err != nil {
+		return err
+	}
+	h.Log.Info("board duplicated", "from", src.ID, "id", b.ID)
+	return created(c, b)
+}
+
+// copyName appends " (copy)", shortening the name to stay within the limit.
+func copyName(name string) string {
+	const suffix = " (copy)"
+	r := []rune(name)
+	if max := MaxNameLength - len([]rune(suffix)); len(r) > max {
+		r = []rune(strings.TrimSpace(string(r[:max])))
+	}
+	return string(r) + suffix
+}
+
+func parseRev(c *fiber.Ctx) (int64, error) {
+	s := c.Params("rev")
+	rev, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || rev < 1 {
+		return 0, errs.Invalidf("rev", "%q is not a revision: use a whole number from 1", clip(s))
+	}
+	return rev, nil
+}
+
+func (h *Handler) versions(c *fiber.Ctx) error {
+	var f VersionFilter
+	if s := c.Query("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxVersionPage {
+			return errs.Invalidf("limit", "must be a whole number from 1 to %d", MaxVersionPage)
+		}
+		f.Limit = n
+	}
+	if s := c.Query("before"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			return errs.Invalidf("before", "must be a revision (a whole number from 1)")
+		}
+		f.Before = n
+	}
+	list, err := h.Store.FindVersions(c.UserContext(), c.Params("id"), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"versions": list})
+}
+
+func (h *Handler) version(c *fiber.Ctx) error {
+	rev, err := parseRev(c)
+	if err != nil {
+		return err
+	}
+	b, err := h.Store.FindVersion(c.UserContext(), c.Params("id"), rev)
+	if err != nil {
+		return err
+	}
+	return c.JSON(b)
+}
+
+// restoreVersion saves the content of an old revision as a new one. With
+// If-Match it is a conditional save like PUT; without, it applies to
+// whatever the board is at now.
+func (h *Handler) restoreVersion(c *fiber.Ctx) error {
+	id := c.Params("id")
+	rev, err := parseRev(c)
+	if err != nil {
+		return err
+	}
+	base, hasBase, err := httpx.ParseRevisionHeader(c.Get(fiber.HeaderIfMatch))
+	if err != nil {
+		return err
+	}
+	old, err := h.Store.FindVersion(c.UserContext(), id, rev)
+	if err != nil {
+		return err
+	}
+	// The old content was valid when saved; widget kinds may have changed.
+	if err := h.valid(&old.Content); err != nil {
+		return errs.E(errs.Conflict, errs.As(err).Field,
+			"revision %d can no longer be restored as it is: %s", rev, errs.As(err).Message)
+	}
+	for attempt := 0; ; attempt++ {
+		if !hasBase {
+			cur, err := h.Store.FindBoardByID(c.UserContext(), id)
+			if err != nil {
+				return err
+			}
+			base = cur.Revision
+		}
+		b, err := h.Store.UpdateBoard(c.UserContext(), id, BoardUpdate{BaseRevision: base, Content: old.Content})
+		if errs.CodeOf(err) == errs.Conflict && !hasBase && attempt < 3 {
+			continue // someone saved in between; restore on top of theirs
+		}
+		if err != nil {
+			return err
+		}
+		h.Log.Info("board version restored", "id", id, "from_revision", rev, "revision", b.Revision)
+		c.Set(fiber.HeaderETag, httpx.ETag(b.Revision))
+		return c.JSON(b)
+	}
+}
+
+// Export formats.
+const (
+	ExportFormat  = "flexboard-board"
+	ExportVersion = 1
+)
+
+// Export is the document GET /boards/{id}/export returns and import takes.
+type Export struct {
+	Format     string       `json:"format"`
+	Version    int          `json:"version"`
+	ExportedAt time.Time    `json:"exported_at"`
+	Source     ExportSource `json:"source"`
+	Board      Content      `json:"board"`
+}
+
+// ExportSource records where an export came from.
+type ExportSource struct {
+	ID       string `json:"id"`
+	Revision int64  `json:"revision"`
+}
+
+var unsafeFileChars = regexp.MustCompile(`[^A-Za-z0-9]+`)
+
+func (h *Handler) export(c *fiber.Ctx) error {
+	b, err := h.Store.FindBoardByID(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	doc := Export{
+		Format: ExportFormat, Version: ExportVersion, ExportedAt: time.Now().UTC().Truncate(time.Second),
+		Source: ExportSource{ID: b.ID, Revision: b.Revision}, Board: b.Content,
+	}
+	slug := strings.Trim(strings.ToLower(unsafeFileChars.ReplaceAllString(b.Name, "-")), "-")
+	if len(slug) > 60 {
+		slug = strings.Trim(slug[:60], "-")
+	}
+	if slug == "" {
+		slug = "board"
+	}
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-%s.flexboard.json"`, slug, b.ID))
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return fmt.Errorf("export board %s: %w", b.ID, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(out)
+}
+
+func (h *Handler) importBoard(c *fiber.Ctx) error {
+	// Check the format and version before decoding strictly, so a document
+	// from a newer Flexboard is reported as such, not as unknown fields.
+	var head struct {
+		Format  string `json:"format"`
+		Version int    `json:"version"`
+	}
+	if err := httpx.DecodeJSON(c, &json.RawMessage{}, MaxBodyBytes); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(c.Body(), &head); err != nil || head.Format != ExportFormat {
+		return errs.Invalidf("format", "this is not a Flexboard board export: expected {\"format\": %q, \"version\": %d, \"board\": {...}} as produced by GET /api/v1/boards/{id}/export", ExportFormat, ExportVersion)
+	}
+	if head.Version < 1 || head.Version > ExportVersion {
+		return errs.Invalidf("version", "export version %d is not supported; this server reads version %d (was it made by a newer Flexboard?)", head.Version, ExportVersion)
+	}
+	var doc Export
+	if err := httpx.DecodeJSON(c, &doc, MaxBodyBytes); err != nil {
+		return err
+	}
+	if err := h.valid(&doc.Board); err != nil {
+		return errs.Prefix("board", err)
+	}
+	b, err := h.Store.CreateBoard(c.UserContext(), doc.Board)
+	if err != nil {
+		return err
+	}
+	h.Log.Info("board imported", "id", b.ID, "from", doc.Source.ID)
+	return created(c, b)
+}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is everything `flexboard serve` can be told.
+type Config struct {
+	Addr            string
+	DB              string
+	LogLevel        string
+	LogFormat       string
+	ShutdownTimeout time.Duration
+}
+
+// option is one flag with its environment fallback; help is generated from
+// these so it cannot drift from what is parsed.
+type option struct {
+	name, env, def, usage string
+	set                   func(c *Config, v string) error
+}
+
+var serveOptions = []option{
+	{"addr", "FLEXBOARD_ADDR", ":8080", "address to listen on, host:port (port 0 picks a free port)",
+		func(c *Config, v string) error { c.Addr = v; return nil }},
+	{"db", "FLEXBOARD_DB", "./flexboard.db", "SQLite database file; created with its schema if missing",
+		func(c *Config, v string) error { c.DB = v; return nil }},
+	{"log-level", "FLEXBOARD_LOG_LEVEL", "info", "debug, info, warn or error; debug logs one line per request",
+		func(c *Config, v string) error { c.LogLevel = v; return nil }},
+	{"log-format", "FLEXBOARD_LOG_FORMAT", "text", "text or json",
+		func(c *Config, v string) error { c.LogFormat = v; return nil }},
+	{"shutdown-timeout", "FLEXBOARD_SHUTDOWN_TIMEOUT", "10s", "how long in-flight requests may run after SIGINT/SIGTERM",
+		func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("%q is not a duration such as 10s", v)
+			}
+			c.ShutdownTimeout = d
+			return nil
+		}},
+}
+
+// parseServe reads flags over environment variables over defaults.
+func parseServe(args []string, getenv func(string) string) (Config, error) {
+	var cfg Config
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	for _, o := range serveOptions {
+		val := o.def
+		if v := getenv(o.env); v != "" {
+			if err := o.set(&cfg, v); err != nil {
+				return cfg, fmt.Errorf("environment %s: %v", o.env, err)
+			}
+			val = v
+		} else if err := o.set(&cfg, val); err != nil {
+			return cfg, fmt.Errorf("default of --%s: %v", o.name, err)
+		}
+		o := o
+		fs.Func(o.name, o.usage, func(v string) error { return o.set(&cfg, v) })
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, err
+		}
+		return cfg, fmt.Errorf("%v (see flexboard --help)", err)
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q (see flexboard --help)", fs.Arg(0))
+	}
+	return cfg, cfg.Validate()
+}
+
+// Validate checks the config as a whole.
+func (c Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("--addr %q: want host:port such as :8080 or 127.0.0.1:8080", c.Addr)
+	}
+	if strings.TrimSpace(c.DB) == "" {
+		return errors.New("--db: a database file path is required")
+	}
+	if _, err := parseLevel(c.LogLevel); err != nil {
+		return err
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("--log-format %q: use text or json", c.LogFormat)
+	}
+	if c.ShutdownTimeout <= 0 {
+		return fmt.Errorf("--shutdown-timeout %s: must be positive", c.ShutdownTimeout)
+	}
+	return nil
+}
+
+func parseLevel(s string) (slog.Level, error) {
+	switch strings.ToLower(s) {
+	case "debug":
+		return slog.LevelDebug, nil
+	case "info":
+		return slog.LevelInfo, nil
+	case "warn", "warning":
+		return slog.LevelWarn, nil
+	case "error":
+		return slog.LevelError, nil
+	}
+	return 0, fmt.Errorf("--log-level %q: use debug, info, warn or error", s)
+}
+
+func newLogger(w io.Writer, level, format string) *slog.Logger {
+	lv, _ := parseLevel(level)
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, `flexboard %s — wall-display dashboards: boards of live widgets for situation
+rooms, office monitors and video walls.
+
+Usage:
+  flexboard [serve] [flags]              start the server (the default command)
+  flexboard backup --db PATH --out FILE  copy a database safely, even while the server runs
+  flexboard version                      print the version
+  flexboard help                         print this help (also -h, --help)
+
+Flags of serve (a flag wins over its environment variable, which wins over the default):
+`, version)
+	for _, o := range serveOptions {
+		fmt.Fprintf(w, "  --%-18s %s\n  %-20s env %s, default %q\n", o.name+" VALUE", o.usage, "", o.env, o.def)
+	}
+	fmt.Fprintf(w, `
+Flags of backup:
+  --db PATH             the database to copy (env FLEXBOARD_DB, default "./flexboard.db")
+  --out FILE            where to write the copy; written beside it first, then renamed
+
+The server answers on http://HOST:PORT/ (the board list), /api/v1/... (the API,
+see docs/api.md) and /healthz. Stop it with Ctrl-C or SIGTERM: it finishes
+in-flight requests and closes the database cleanly.
+`)
+}
+
+func getenvOS(k string) string { return os.Getenv(k) }

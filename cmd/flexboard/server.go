@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"net"
+	"runtime/debug"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"github.com/flexboard/flexboard/boards"
+	"github.com/flexboard/flexboard/internal/httpx"
+	"github.com/flexboard/flexboard/internal/sqlitedb"
+	"github.com/flexboard/flexboard/static"
+	"github.com/flexboard/flexboard/widgets"
+)
+
+// maxRequestBody is the server-wide body limit; routes check their own,
+// smaller limits (boards.MaxBodyBytes) and answer 413 themselves.
+const maxRequestBody = boards.MaxBodyBytes
+
+// Run starts the server and blocks until ctx is cancelled, then shuts down
+// gracefully: it stops accepting, lets in-flight requests finish within
+// cfg.ShutdownTimeout and closes the database. ready, if not nil, is called
+// with the base URL once the server accepts connections.
+func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url string)) error {
+	db, err := sqlitedb.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := db.Close(); err != nil {
+			log.Error("close database", "err", err)
+		}
+	}()
+
+	app, err := newApp(db, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	url := baseURL(ln.Addr())
+	log.Info("flexboard listening", "addr", ln.Addr().String(), "url", url, "db", cfg.DB, "version", version)
+
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listener(ln) }()
+	if ready != nil {
+		ready(url)
+	}
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout.String())
+	if err := app.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
+		log.Warn("shutdown did not finish cleanly", "err", err)
+	}
+	<-errc
+	log.Info("flexboard stopped")
+	return nil
+}
+
+// newApp wires the packages into one Fiber app.
+func newApp(db *sql.DB, log *slog.Logger) (*fiber.App, error) {
+	app := fiber.New(fiber.Config{
+		AppName:               "flexboard",
+		DisableStartupMessage: true,
+		// Params, query values and headers are copied: nothing a handler
+		// keeps can be overwritten by the next request.
+		Immutable:    true,
+		BodyLimit:    maxRequestBody,
+		ReadTimeout:  30 * time.Second,
+		WriteTimeout: 30 * time.Second,
+		IdleTimeout:  2 * time.Minute,
+		ErrorHandler: httpx.ErrorHandler(log),
+	})
+	app.Use(recover.New(recover.Config{
+		EnableStackTrace: true,
+		StackTraceHandler: func(c *fiber.Ctx, e any) {
+			log.Error("panic in handler", "method", c.Method(), "path", c.Path(), "panic", fmt.Sprint(e), "stack", string(debug.Stack()))
+		},
+	}))
+	app.Use(httpx.RequestLog(log))
+
+	app.Get("/healthz", func(c *fiber.Ctx) error {
+		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+		defer cancel()
+		if err := db.PingContext(ctx); err != nil {
+			log.Error("health check: database unavailable", "err", err)
+			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "error", "version": version, "error": "database unavailable"})
+		}
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.JSON(fiber.Map{"status": "ok", "version": version})
+	})
+
+	api := app.Group("/api/v1")
+	(&boards.Handler{Store: boards.NewSQLiteStore(db), Kinds: widgets.Builtin(), Log: log}).Register(api)
+	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound }) // JSON 404 for unknown API paths
+
+	pages, err := static.New()
+	if err != nil {
+		return nil, fmt.Errorf("load the embedded front end: %w", err)
+	}
+	pages.Register(app)
+	return app, nil
+}
+
+// baseURL is the address a person on this machine can open.
+func baseURL(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return "http://" + a.String()
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, fmt.Sprint(tcp.Port))
+}

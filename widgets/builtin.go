@@ -1,0 +1,79 @@
+package widgets
+
+import "github.com/flexboard/flexboard/internal/errs"
+
+func ptr(x float64) *float64 { return &x }
+
+// The units the number formatter understands.
+var units = []string{"", "short", "percent", "ms", "s", "bytes", "bits/s", "req/s"}
+
+func unitField() Field {
+	return Field{Name: "unit", Label: "Unit", Type: TypeEnum, Enum: units, Default: "",
+		Description: "How values are formatted: short is 1.2k / 3.4M."}
+}
+
+func decimalsField(def float64) Field {
+	return Field{Name: "decimals", Label: "Decimals", Type: TypeInteger, Min: ptr(0), Max: ptr(6), Default: def}
+}
+
+// Builtin returns a new registry with the kinds this version ships.
+func Builtin() *Registry {
+	return NewRegistry(
+		&Kind{
+			Name: "stat", Label: "Stat", DefaultSize: Size{W: 8, H: 5},
+			Description: "One big number with its unit, coloured by state.",
+			Fields: []Field{
+				unitField(),
+				decimalsField(1),
+				{Name: "color_mode", Label: "Colour", Type: TypeEnum, Enum: []string{"background", "text"}, Default: "background",
+					Description: "Colour the background or only the number by state."},
+			},
+		},
+		&Kind{
+			Name: "timeseries", Label: "Time series", DefaultSize: Size{W: 16, H: 8},
+			Description: "Lines or areas over time.",
+			Fields: []Field{
+				{Name: "style", Label: "Style", Type: TypeEnum, Enum: []string{"line", "area", "stacked"}, Default: "line"},
+				unitField(),
+				decimalsField(1),
+			},
+		},
+		&Kind{
+			Name: "gauge", Label: "Gauge", DefaultSize: Size{W: 8, H: 8},
+			Description: "A speed meter between a minimum and a maximum.",
+			Fields: []Field{
+				{Name: "min", Label: "Minimum", Type: TypeNumber, Default: 0.0},
+				{Name: "max", Label: "Maximum", Type: TypeNumber, Default: 100.0},
+				unitField(),
+				decimalsField(0),
+			},
+			Check: func(cfg map[string]any) error {
+				lo, _ := cfg["min"].(float64)
+				hi, _ := cfg["max"].(float64)
+				if lo >= hi {
+					return errs.Invalidf("max", "must be greater than min (%g)", lo)
+				}
+				return nil
+			},
+		},
+		&Kind{
+			Name: "text", Label: "Text", DefaultSize: Size{W: 12, H: 4},
+			Description: "Markdown text: titles, notes, runbook links.",
+			Fields: []Field{
+				{Name: "markdown", Label: "Text (markdown)", Type: TypeText, MaxLength: 20000, Default: ""},
+				{Name: "align", Label: "Alignment", Type: TypeEnum, Enum: []string{"left", "center", "right"}, Default: "left"},
+			},
+		},
+		&Kind{
+			Name: "clock", Label: "Clock", DefaultSize: Size{W: 8, H: 4},
+			Description: "The time and date, in the display's or a chosen time zone.",
+			Fields: []Field{
+				{Name: "timezone", Label: "Time zone", Type: TypeTimezone, Default: "",
+					Description: "An IANA name such as Europe/Paris; empty for the display's own."},
+				{Name: "format", Label: "Format", Type: TypeEnum, Enum: []string{"24h", "12h"}, Default: "24h"},
+				{Name: "show_seconds", Label: "Seconds", Type: TypeBoolean, Default: true},
+				{Name: "show_date", Label: "Date", Type: TypeBoolean, Default: true},
+			},
+		},
+	)
+}
