@@ -19,9 +19,11 @@ import (
 	"github.com/flexboard/flexboard/widgets"
 )
 
-// maxRequestBody is the server-wide body limit; routes check their own,
-// smaller limits (boards.MaxBodyBytes) and answer 413 themselves.
-const maxRequestBody = boards.MaxBodyBytes
+// maxRequestBody is the server-wide body limit: fasthttp refuses anything
+// larger from its Content-Length before reading it. Routes check their own,
+// smaller limits (boards.MaxBodyBytes) and answer 413 themselves, after
+// reading the body, so ordinary clients get the answer instead of a reset.
+const maxRequestBody = 4 << 20
 
 // Run starts the server and blocks until ctx is cancelled, then shuts down
 // gracefully: it stops accepting, lets in-flight requests finish within

@@ -63,7 +63,7 @@ func Decode(data []byte, dst any) error {
 func syntaxError(data []byte, err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		line, col := position(data, se.Offset)
+		line, col := position(data, se.Offset-1) // Offset is just past the bad byte
 		return errs.Invalidf("", "malformed JSON at line %d, column %d: %s", line, col, se.Error())
 	}
 	if err.Error() == "unexpected EOF" {
