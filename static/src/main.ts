@@ -1,0 +1,33 @@
+// Entry point: picks the page for the current path. The Go server answers every
+// page route with the same index.html, so routing happens here.
+
+import { h, replace } from "./dom.ts";
+import { renderHome } from "./home.ts";
+
+function renderNotFound(root: HTMLElement): void {
+  document.title = "Not found · Flexboard";
+  replace(
+    root,
+    h(
+      "main",
+      { class: "page" },
+      h(
+        "div",
+        { class: "panel empty", "data-testid": "not-found" },
+        h("h2", null, "Page not found"),
+        h("p", { class: "lead" }, "There is nothing at ", h("code", null, window.location.pathname), "."),
+        h("a", { class: "btn btn-primary", href: "/" }, "Go to the board list"),
+      ),
+    ),
+  );
+}
+
+function start(): void {
+  const root = document.getElementById("app");
+  if (!root) return;
+  const path = window.location.pathname;
+  if (path === "/" || path === "/index.html") renderHome(root);
+  else renderNotFound(root);
+}
+
+start();

@@ -1,0 +1,282 @@
+// Browser test harness: a real Flexboard server on 127.0.0.1:0 with a temp
+// database, driven by the system's headless Chromium through playwright-core
+// (no browser download: Playwright's own builds cannot be fetched here).
+//
+// Environment:
+//   FLEXBOARD_BIN  server binary (default bin/flexboard, relative to the repo root)
+//   CHROMIUM       Chromium binary (default /usr/bin/chromium)
+
+import { spawn } from "node:child_process";
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Absolute path of the repository root. */
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+/** Screenshots and server logs go here (ignored by git). */
+export const resultsDir = path.join(repoRoot, "test-results");
+
+/** How long the server may take to say it is listening. */
+const STARTUP_TIMEOUT_MS = 30000;
+/** How long the server may take to stop after SIGTERM before it is killed. */
+const SHUTDOWN_TIMEOUT_MS = 10000;
+/** Server output kept for error messages; the tail is what matters. */
+const MAX_OUTPUT = 256 * 1024;
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+function isExecutable(p) {
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Returns the Chromium binary to use, or throws saying how to install it. */
+export function chromiumPath() {
+  const p = process.env.CHROMIUM || "/usr/bin/chromium";
+  if (!isExecutable(p)) {
+    throw new Error(
+      `Chromium not found at ${p}. Install it with \`apt-get install -y chromium\` ` +
+        `(Debian/Ubuntu), or set CHROMIUM to a Chromium or Chrome binary.`,
+    );
+  }
+  return p;
+}
+
+/** Returns the server binary to test, or throws saying how to build it. */
+export function serverBinary() {
+  const p = path.resolve(repoRoot, process.env.FLEXBOARD_BIN || "bin/flexboard");
+  if (!isExecutable(p)) {
+    throw new Error(
+      `Flexboard server binary not found at ${p}. Build it with ` +
+        `\`go build -o bin/flexboard ./cmd/flexboard\` (or \`make build\`), or set FLEXBOARD_BIN.`,
+    );
+  }
+  return p;
+}
+
+/** Reads a slog text value (bare or quoted) of key from a log line. */
+function logValue(line, key) {
+  const m = line.match(new RegExp(`(?:^|\\s)${key}=("(?:[^"\\\\]|\\\\.)*"|\\S+)`));
+  if (!m) return null;
+  const v = m[1];
+  return v.startsWith('"') ? JSON.parse(v) : v;
+}
+
+/**
+ * Starts the server on a free port with a fresh database. Resolves once it
+ * logs `msg="flexboard listening"`, with its url, its output so far, and
+ * stop(). name labels the log written to test-results/NAME-server.log on stop.
+ */
+export async function startServer({ name = "server", args = [] } = {}) {
+  const bin = serverBinary();
+  const dir = mkdtempSync(path.join(os.tmpdir(), "flexboard-test-"));
+  const child = spawn(
+    bin,
+    ["serve", "--addr", "127.0.0.1:0", "--db", path.join(dir, "fb.db"), "--log-level", "debug", ...args],
+    { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } },
+  );
+  let output = "";
+  const record = (chunk) => {
+    output += chunk;
+    if (output.length > MAX_OUTPUT) output = output.slice(-MAX_OUTPUT);
+  };
+  child.stdout.setEncoding("utf8").on("data", record);
+  child.stderr.setEncoding("utf8").on("data", record);
+  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+
+  const url = await new Promise((resolve, reject) => {
+    let buffered = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`${bin} did not log "flexboard listening" within ${STARTUP_TIMEOUT_MS / 1000} s. Output:\n${output}`));
+    }, STARTUP_TIMEOUT_MS);
+    const onData = (chunk) => {
+      buffered += chunk;
+      let nl;
+      while ((nl = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        if (logValue(line, "msg") === "flexboard listening") {
+          const u = logValue(line, "url");
+          if (!u) continue;
+          clearTimeout(timer);
+          child.stderr.off("data", onData);
+          child.stdout.off("data", onData);
+          resolve(u.replace(/\/+$/, ""));
+          return;
+        }
+      }
+    };
+    child.stderr.on("data", onData);
+    child.stdout.on("data", onData);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(new Error(`start ${bin}: ${err.message}`));
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`${bin} exited (${code ?? signal}) before listening. Output:\n${output}`));
+    });
+  });
+
+  let stopped = null;
+  const server = {
+    url,
+    output: () => output,
+    /** Sends SIGTERM, waits for the exit (SIGKILL after a grace period), saves the log, removes the temp dir. */
+    stop() {
+      if (stopped) return stopped;
+      stopped = (async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill("SIGTERM");
+          const timer = setTimeout(() => child.kill("SIGKILL"), SHUTDOWN_TIMEOUT_MS);
+          await exited;
+          clearTimeout(timer);
+        }
+        mkdirSync(resultsDir, { recursive: true });
+        writeFileSync(path.join(resultsDir, `${name}-server.log`), output);
+        rmSync(dir, { recursive: true, force: true });
+        return exited;
+      })();
+      return stopped;
+    },
+  };
+
+  try {
+    const host = new URL(url).hostname;
+    if (host !== "127.0.0.1") throw new Error(`server url ${url}: want a 127.0.0.1 address`);
+    await checkEmbeddedBuild(url, bin);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  return server;
+}
+
+/**
+ * Fails when the binary embeds another build of static/dist than the one in the
+ * work tree: the tests would exercise stale front-end code.
+ */
+async function checkEmbeddedBuild(url, bin) {
+  const want = readFileSync(path.join(repoRoot, "static/dist/index.html"), "utf8");
+  const res = await fetch(url + "/");
+  const got = await res.text();
+  if (res.status !== 200 || got !== want) {
+    throw new Error(
+      `${bin} does not serve the current static/dist/index.html (GET / answered ${res.status}). ` +
+        "Rebuild it after `npm run build`: go build -o bin/flexboard ./cmd/flexboard",
+    );
+  }
+}
+
+/**
+ * Launches headless Chromium with a fresh profile. Every request to a host
+ * other than 127.0.0.1 is aborted and recorded in foreignRequests: the product
+ * must work on an isolated network, so a page must never try one.
+ */
+export async function launchBrowser({ width = 1920, height = 1080 } = {}) {
+  const executablePath = chromiumPath();
+  const { chromium } = await import("playwright-core");
+  const profile = mkdtempSync(path.join(os.tmpdir(), "flexboard-chromium-"));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width, height },
+      deviceScaleFactor: 1,
+      locale: "en-US",
+      timezoneId: "UTC",
+    });
+  } catch (err) {
+    rmSync(profile, { recursive: true, force: true });
+    throw new Error(`launch ${executablePath}: ${err.message}`);
+  }
+  context.setDefaultTimeout(15000);
+  const foreignRequests = [];
+  await context.route(
+    (u) => !isLocal(u),
+    (route) => {
+      foreignRequests.push(route.request().url());
+      return route.abort("blockedbyclient");
+    },
+  );
+  return {
+    context,
+    foreignRequests,
+    newPage: () => context.newPage(),
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+function isLocal(u) {
+  const url = typeof u === "string" ? new URL(u) : u;
+  if (url.protocol === "data:" || url.protocol === "blob:" || url.protocol === "about:") return true;
+  return url.hostname === "127.0.0.1";
+}
+
+/**
+ * Records what went wrong on a page: console errors, uncaught exceptions,
+ * failed requests, HTTP error answers, dialogs (alert() would mean injected
+ * script ran) and every request URL. check() throws listing all of it.
+ * Options: allowHTTPErrors / allowConsole are regexps for expected failures.
+ */
+export function watchPage(page, { allowHTTPErrors = [], allowConsole = [] } = {}) {
+  const w = { consoleErrors: [], pageErrors: [], failedRequests: [], httpErrors: [], dialogs: [], requests: [] };
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    const text = msg.text();
+    if (!allowConsole.some((re) => re.test(text))) w.consoleErrors.push(text);
+  });
+  page.on("pageerror", (err) => w.pageErrors.push(String(err && err.stack ? err.stack : err)));
+  page.on("request", (req) => w.requests.push(req.url()));
+  page.on("requestfailed", (req) => {
+    const f = req.failure();
+    w.failedRequests.push(`${req.method()} ${req.url()}: ${f ? f.errorText : "failed"}`);
+  });
+  page.on("response", (res) => {
+    if (res.status() >= 400 && !allowHTTPErrors.some((re) => re.test(res.url()))) {
+      w.httpErrors.push(`${res.request().method()} ${res.url()}: ${res.status()}`);
+    }
+  });
+  page.on("dialog", (d) => {
+    w.dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss();
+  });
+  w.check = () => {
+    const problems = [];
+    for (const key of ["consoleErrors", "pageErrors", "failedRequests", "httpErrors", "dialogs"]) {
+      for (const p of w[key]) problems.push(`${key}: ${p}`);
+    }
+    for (const u of w.requests) if (!isLocal(u)) problems.push(`request to another host: ${u}`);
+    if (problems.length > 0) throw new Error(`page problems:\n  ${problems.join("\n  ")}`);
+  };
+  return w;
+}
+
+/** Saves a screenshot of the viewport as test-results/NAME.png and returns its path. */
+export async function screenshot(page, name) {
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
