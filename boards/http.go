@@ -271,8 +271,11 @@ func (h *Handler) restoreVersion(c *fiber.Ctx) error {
 	}
 	// The old content was valid when saved; widget kinds may have changed.
 	if err := h.valid(&old.Content); err != nil {
-		return errs.E(errs.Conflict, errs.As(err).Field,
-			"revision %d can no longer be restored as it is: %s", rev, errs.As(err).Message)
+		e := errs.As(err)
+		if e == nil {
+			return err
+		}
+		return errs.E(errs.Conflict, e.Field, "revision %d can no longer be restored as it is: %s", rev, e.Message)
 	}
 	for attempt := 0; ; attempt++ {
 		if !hasBase {

@@ -40,8 +40,9 @@ func Decode(data []byte, dst any) error {
 	if err := dec.Decode(&generic); err != nil {
 		return syntaxError(data, err)
 	}
+	end := dec.InputOffset()
 	if _, err := dec.Token(); err != io.EOF {
-		off := dec.InputOffset()
+		off := end + int64(len(data[end:])-len(bytes.TrimLeft(data[end:], " \t\r\n")))
 		line, col := position(data, off)
 		return errs.Invalidf("", "malformed JSON at line %d, column %d: unexpected data after the JSON document", line, col)
 	}
