@@ -121,6 +121,7 @@ func (c *Content) Normalize() {
 		c.Variants = []Variant{DefaultVariant()}
 	}
 	for i := range c.Variants {
+		c.Variants[i].Name = strings.TrimSpace(c.Variants[i].Name)
 		if c.Variants[i].Placements == nil {
 			c.Variants[i].Placements = []Placement{}
 		}

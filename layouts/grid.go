@@ -2,7 +2,10 @@
 // rules. It is pure: no I/O, no HTTP, nothing of ours imported.
 package layouts
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Limits of a design canvas and its grid, shared by validation and docs.
 const (
@@ -36,12 +39,21 @@ func FitsGrid(r Rect, columns, rows int) string {
 		return fmt.Sprintf("size %d×%d is empty: w and h must be at least 1 cell", r.W, r.H)
 	case r.X < 0 || r.Y < 0:
 		return fmt.Sprintf("position x=%d y=%d is outside the grid: x and y start at 0", r.X, r.Y)
-	case r.X+r.W > columns:
-		return fmt.Sprintf("x=%d w=%d reaches column %d, past the grid's %d columns", r.X, r.W, r.X+r.W, columns)
-	case r.Y+r.H > rows:
-		return fmt.Sprintf("y=%d h=%d reaches row %d, past the grid's %d rows", r.Y, r.H, r.Y+r.H, rows)
+	// Compared by subtraction: x+w could overflow for absurd input.
+	case r.X >= columns || r.W > columns-r.X:
+		return fmt.Sprintf("x=%d w=%d reaches %s, past the grid's %d columns", r.X, r.W, end("column", r.X, r.W), columns)
+	case r.Y >= rows || r.H > rows-r.Y:
+		return fmt.Sprintf("y=%d h=%d reaches %s, past the grid's %d rows", r.Y, r.H, end("row", r.Y, r.H), rows)
 	}
 	return ""
+}
+
+// end names the cell after start+size, or says it is beyond counting.
+func end(what string, start, size int) string {
+	if size > math.MaxInt-start {
+		return "beyond any " + what
+	}
+	return fmt.Sprintf("%s %d", what, start+size)
 }
 
 // Overlap names two rectangles, by index, that share the cell (X, Y).

@@ -45,6 +45,9 @@ func TestFitsGrid(t *testing.T) {
 		{"ZeroWidth", layouts.Rect{X: 0, Y: 0, W: 0, H: 1}, "size 0×1 is empty: w and h must be at least 1 cell"},
 		{"NegativeX", layouts.Rect{X: -1, Y: 0, W: 1, H: 1}, "position x=-1 y=0 is outside the grid: x and y start at 0"},
 		{"PastRight", layouts.Rect{X: 40, Y: 0, W: 9, H: 1}, "x=40 w=9 reaches column 49, past the grid's 48 columns"},
+		{"HugeXOverflow", layouts.Rect{X: 1<<63 - 1, Y: 0, W: 8, H: 1}, "x=9223372036854775807 w=8 reaches beyond any column, past the grid's 48 columns"},
+		{"HugeWOverflow", layouts.Rect{X: 1, Y: 0, W: 1<<63 - 1, H: 1}, "x=1 w=9223372036854775807 reaches beyond any column, past the grid's 48 columns"},
+		{"HugeYOverflow", layouts.Rect{X: 0, Y: 1<<63 - 1, W: 1, H: 1}, "y=9223372036854775807 h=1 reaches beyond any row, past the grid's 27 rows"},
 		{"PastBottom", layouts.Rect{X: 0, Y: 20, W: 1, H: 8}, "y=20 h=8 reaches row 28, past the grid's 27 rows"},
 	}
 	for _, c := range cases {

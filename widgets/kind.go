@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"sort"
@@ -16,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/flexboard/flexboard/internal/errs"
+	"github.com/flexboard/flexboard/internal/jsonx"
 )
 
 // Limits of a widget config.
@@ -101,6 +103,9 @@ func (k *Kind) ValidateConfig(raw json.RawMessage) error {
 	if err := dec.Decode(&cfg); err != nil {
 		return errs.Invalidf("", "malformed JSON: %v", err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errs.Invalidf("", "malformed JSON: unexpected data after the config object")
+	}
 	byName := make(map[string]*Field, len(k.Fields))
 	for i := range k.Fields {
 		byName[k.Fields[i].Name] = &k.Fields[i]
@@ -113,15 +118,18 @@ func (k *Kind) ValidateConfig(raw json.RawMessage) error {
 	for _, key := range keys {
 		f, ok := byName[key]
 		if !ok {
-			return errs.Invalidf(key, "unknown setting for a %s widget; allowed: %s", k.Name, k.fieldNames())
+			return errs.Invalidf(jsonx.Join("", key), "unknown setting for a %s widget; allowed: %s", k.Name, k.fieldNames())
 		}
 		if err := f.validate(cfg[key]); err != nil {
-			return errs.Prefix(key, err)
+			return errs.Prefix(jsonx.Join("", key), err)
 		}
 	}
 	if k.Check != nil {
 		full := k.Defaults()
 		for key, v := range cfg {
+			if v == nil {
+				continue // null means the default
+			}
 			if n, ok := v.(json.Number); ok {
 				v, _ = n.Float64()
 			}
@@ -190,7 +198,11 @@ func (f *Field) validate(v any) error {
 	case TypeEnum:
 		s, ok := v.(string)
 		if !ok || !contains(f.Enum, s) {
-			return errs.Invalidf("", "must be one of: %s", strings.Join(f.Enum, ", "))
+			quoted := make([]string, len(f.Enum))
+			for i, e := range f.Enum {
+				quoted[i] = strconv.Quote(e)
+			}
+			return errs.Invalidf("", "must be one of: %s", strings.Join(quoted, ", "))
 		}
 	case TypeColor:
 		s, ok := v.(string)

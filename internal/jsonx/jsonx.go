@@ -54,7 +54,7 @@ func Decode(data []byte, dst any) error {
 		// unmarshalers (time.Time and the like), whose errors land here.
 		var ute *json.UnmarshalTypeError
 		if errors.As(err, &ute) {
-			return errs.Invalidf(ute.Field, "must be %s, got %s", describe(ute.Type), ute.Value)
+			return errs.Invalidf(ute.Field, "must be %s, got %s", describe(ute.Type), article(ute.Value))
 		}
 		return errs.Invalidf("", "invalid value: %v", err)
 	}
@@ -125,9 +125,9 @@ func check(v any, t reflect.Type, path string) error {
 		for _, k := range keys {
 			f, ok := fields[k]
 			if !ok {
-				return errs.Invalidf(join(path, k), "unknown field; allowed here: %s", allowed(fields))
+				return errs.Invalidf(Join(path, k), "unknown field; allowed here: %s", allowed(fields))
 			}
-			if err := check(obj[k], f.Type, join(path, k)); err != nil {
+			if err := check(obj[k], f.Type, Join(path, k)); err != nil {
 				return err
 			}
 		}
@@ -143,7 +143,7 @@ func check(v any, t reflect.Type, path string) error {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			if err := check(obj[k], t.Elem(), join(path, k)); err != nil {
+			if err := check(obj[k], t.Elem(), Join(path, k)); err != nil {
 				return err
 			}
 		}
@@ -211,10 +211,27 @@ func check(v any, t reflect.Type, path string) error {
 
 func intError(path string, n json.Number, err error) error {
 	var ne *strconv.NumError
-	if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
+	s := string(n)
+	switch {
+	case errors.As(err, &ne) && ne.Err == strconv.ErrRange:
 		return errs.Invalidf(path, "number %s is out of range", n)
+	case strings.HasPrefix(s, "-") && !strings.ContainsAny(s, ".eE"):
+		return errs.Invalidf(path, "must be zero or more, got %s", n)
+	case strings.ContainsAny(s, "eE") && !strings.Contains(s, "."):
+		return errs.Invalidf(path, "must be a whole number written without an exponent, got %s", n)
 	}
 	return errs.Invalidf(path, "must be a whole number, got %s", n)
+}
+
+// article puts "a" or "an" before a JSON type name from encoding/json.
+func article(v string) string {
+	if v == "" {
+		return "nothing"
+	}
+	if strings.ContainsAny(v[:1], "aeiou") {
+		return "an " + v
+	}
+	return "a " + v
 }
 
 func mismatch(path string, t reflect.Type, v any) error {
@@ -312,8 +329,9 @@ func allowed(fields map[string]field) string {
 	return strings.Join(names, ", ")
 }
 
-// join appends key to path, quoting keys that are not plain identifiers.
-func join(path, key string) string {
+// Join appends an object key to a field path ("a.b", or `a["odd key"]` for
+// keys that are not plain identifiers), the way Decode names fields.
+func Join(path, key string) string {
 	plain := key != ""
 	for _, r := range key {
 		if !(r == '_' || r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
