@@ -134,8 +134,12 @@ Usage:
 
 Flags of serve (a flag wins over its environment variable, which wins over the default):
 `, version)
+	width := 0
 	for _, o := range serveOptions {
-		fmt.Fprintf(w, "  --%-18s %s\n  %-20s env %s, default %q\n", o.name+" VALUE", o.usage, "", o.env, o.def)
+		width = max(width, len(o.name)+len(" VALUE"))
+	}
+	for _, o := range serveOptions {
+		fmt.Fprintf(w, "  --%-*s  %s\n  %*s    env %s, default %q\n", width, o.name+" VALUE", o.usage, width, "", o.env, o.def)
 	}
 	fmt.Fprintf(w, `
 Flags of backup:
