@@ -1,0 +1,539 @@
+package stream
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/flexboard/flexboard/widgets"
+)
+
+// Result is the answer to one query: one of a vector (a value per series or
+// group), a matrix (values over time), objects (the latest value per
+// object) or a hitmap (transaction bins). docs/queries.md shows each.
+type Result struct {
+	Kind    string        `json:"kind"`
+	Series  []SeriesValue `json:"series,omitempty"`
+	Start   int64         `json:"start,omitempty"` // matrix, hitmap: time of the first column, unix ms
+	Step    int64         `json:"step,omitempty"`  // matrix, hitmap: ms between columns
+	Matrix  []SeriesRange `json:"matrix,omitempty"`
+	Objects []ObjectValue `json:"objects,omitempty"`
+	Hitmap  *Hitmap       `json:"hitmap,omitempty"`
+	// Newest is the wall-clock time (unix ms) at which the newest data in
+	// this result reached the server: displays measure latency with it.
+	Newest int64 `json:"newest"`
+}
+
+// Result kinds.
+const (
+	KindVector  = "vector"
+	KindMatrix  = "matrix"
+	KindObjects = "objects"
+	KindHitmap  = "hitmap"
+)
+
+// SeriesValue is one value of a vector.
+type SeriesValue struct {
+	Labels map[string]string `json:"labels"`
+	Value  float64           `json:"value"`
+	TS     int64             `json:"ts"` // time of the newest point used
+}
+
+// SeriesRange is one series of a matrix: Values[i] is at Start + i*Step.
+type SeriesRange struct {
+	Labels map[string]string `json:"labels"`
+	Values []Float           `json:"values"`
+}
+
+// ObjectValue is the latest state of one object.
+type ObjectValue struct {
+	ID    string `json:"id"`
+	Value Float  `json:"value"` // null when the object sent nothing within the window
+	TS    int64  `json:"ts"`    // time of its newest point in memory (0: none)
+}
+
+// Hitmap is transaction bins: Ok and Err are sparse [column, elapsed
+// bucket, count] triples; Edges[b] is the lower edge (ms) of bucket b.
+type Hitmap struct {
+	Columns  int         `json:"columns"`
+	Edges    []float64   `json:"edges"`
+	Ok       [][3]uint64 `json:"ok"`
+	Err      [][3]uint64 `json:"err"`
+	TotalOk  uint64      `json:"total_ok"`
+	TotalErr uint64      `json:"total_err"`
+}
+
+// Float is a float64 that encodes NaN (no value) as JSON null.
+type Float float64
+
+// NoValue is the Float for a missing value.
+var NoValue = Float(math.NaN())
+
+// MarshalJSON implements json.Marshaler.
+func (f Float) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, float64(f), 'g', -1, 64), nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler (null is NoValue).
+func (f *Float) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*f = NoValue
+		return nil
+	}
+	v, err := strconv.ParseFloat(string(b), 64)
+	*f = Float(v)
+	return err
+}
+
+// Query runs q as of time at (unix ms; normally now).
+func (st *Store) Query(q *widgets.Compiled, at int64) *Result {
+	end := at - q.Offset.Milliseconds()
+	if q.Source == "transactions" {
+		return st.hitmap(q, end)
+	}
+	list := st.selectSeries(q)
+	switch {
+	case q.Object != "":
+		return st.objects(q, list, end)
+	case q.Range > 0:
+		return st.matrix(q, list, end)
+	}
+	return st.vector(q, list, end)
+}
+
+func (st *Store) selectSeries(q *widgets.Compiled) []*series {
+	all := st.seriesOf(q.Metric)
+	out := all[:0]
+	for _, sr := range all {
+		if matches(q.Matchers, sr.labels) {
+			out = append(out, sr)
+		}
+	}
+	// Stable order: results must not flicker between ticks.
+	sort.Slice(out, func(i, j int) bool { return labelsLess(out[i].labels, out[j].labels) })
+	return out
+}
+
+func matches(ms []widgets.CompiledMatcher, ls Labels) bool {
+	for i := range ms {
+		if !ms[i].Matches(ls.Get(ms[i].Label)) {
+			return false
+		}
+	}
+	return true
+}
+
+func labelsLess(a, b Labels) bool {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i].Name != b[i].Name {
+			return a[i].Name < b[i].Name
+		}
+		if a[i].Value != b[i].Value {
+			return a[i].Value < b[i].Value
+		}
+	}
+	return len(a) < len(b)
+}
+
+// evaluator reduces windows of one series; scratch is reused for
+// quantiles.
+type evaluator struct {
+	q       *widgets.Compiled
+	scratch []float64
+	newest  int64
+}
+
+// eval reduces the points of sr in (from, to]. The caller holds sr.mu.
+func (e *evaluator) eval(sr *series, from, to int64) (v float64, lastTS int64, ok bool) {
+	i0, i1 := sr.search(from+1), sr.search(to+1)
+	if i0 >= i1 {
+		return 0, 0, false
+	}
+	lastTS, last := sr.at(i1 - 1)
+	if sr.lastIngest > e.newest {
+		e.newest = sr.lastIngest
+	}
+	switch e.q.Fn {
+	case "rate", "increase":
+		if i1-i0 < 2 {
+			return 0, lastTS, false
+		}
+		t0, prev := sr.at(i0)
+		inc := 0.0
+		for i := i0 + 1; i < i1; i++ {
+			_, x := sr.at(i)
+			if x < prev {
+				inc += x // a counter reset: it restarted from 0
+			} else {
+				inc += x - prev
+			}
+			prev = x
+		}
+		secs := float64(lastTS-t0) / 1000
+		if secs <= 0 {
+			return 0, lastTS, false
+		}
+		rate := inc / secs
+		if e.q.Fn == "increase" {
+			return rate * e.q.Window.Seconds(), lastTS, true
+		}
+		return rate, lastTS, true
+	}
+	switch e.q.Reduce {
+	case "", "last":
+		return last, lastTS, true
+	case "count":
+		return float64(i1 - i0), lastTS, true
+	case "sum", "avg":
+		sum := 0.0
+		for i := i0; i < i1; i++ {
+			_, x := sr.at(i)
+			sum += x
+		}
+		if e.q.Reduce == "avg" {
+			sum /= float64(i1 - i0)
+		}
+		return sum, lastTS, true
+	case "min", "max":
+		_, m := sr.at(i0)
+		for i := i0 + 1; i < i1; i++ {
+			_, x := sr.at(i)
+			if e.q.Reduce == "min" && x < m || e.q.Reduce == "max" && x > m {
+				m = x
+			}
+		}
+		return m, lastTS, true
+	case "p50", "p95", "p99":
+		e.scratch = e.scratch[:0]
+		for i := i0; i < i1; i++ {
+			_, x := sr.at(i)
+			e.scratch = append(e.scratch, x)
+		}
+		p, _ := strconv.ParseFloat(e.q.Reduce[1:], 64)
+		return quantile(e.scratch, p/100), lastTS, true
+	}
+	return 0, 0, false
+}
+
+// quantile sorts xs and interpolates linearly between closest ranks.
+func quantile(xs []float64, q float64) float64 {
+	sort.Float64s(xs)
+	pos := q * float64(len(xs)-1)
+	lo := int(math.Floor(pos))
+	hi := int(math.Ceil(pos))
+	return xs[lo] + (xs[hi]-xs[lo])*(pos-float64(lo))
+}
+
+// group is an aggregation accumulator.
+type group struct {
+	labels Labels
+	sum    float64
+	min    float64
+	max    float64
+	n      int
+	ts     int64
+}
+
+func (g *group) add(v float64, ts int64) {
+	if g.n == 0 || v < g.min {
+		g.min = v
+	}
+	if g.n == 0 || v > g.max {
+		g.max = v
+	}
+	g.sum += v
+	g.n++
+	if ts > g.ts {
+		g.ts = ts
+	}
+}
+
+func (g *group) value(agg string) float64 {
+	switch agg {
+	case "avg":
+		return g.sum / float64(g.n)
+	case "min":
+		return g.min
+	case "max":
+		return g.max
+	case "count":
+		return float64(g.n)
+	}
+	return g.sum
+}
+
+// groupKey returns the labels kept for a series under group_by, and a key.
+func groupKey(ls Labels, by []string) (Labels, string) {
+	out := make(Labels, 0, len(by))
+	var b strings.Builder
+	for _, name := range by {
+		v := ls.Get(name)
+		b.WriteString(v)
+		b.WriteByte(0)
+		if v != "" {
+			out = append(out, Label{Name: name, Value: v})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, b.String()
+}
+
+func (st *Store) vector(q *widgets.Compiled, list []*series, end int64) *Result {
+	e := &evaluator{q: q}
+	res := &Result{Kind: KindVector}
+	from := end - q.Window.Milliseconds()
+	if q.Agg == "" {
+		for _, sr := range list {
+			sr.mu.Lock()
+			v, ts, ok := e.eval(sr, from, end)
+			sr.mu.Unlock()
+			if ok {
+				res.Series = append(res.Series, SeriesValue{Labels: sr.labels.Map(), Value: v, TS: ts})
+			}
+		}
+	} else {
+		groups := map[string]*group{}
+		var order []string
+		for _, sr := range list {
+			sr.mu.Lock()
+			v, ts, ok := e.eval(sr, from, end)
+			sr.mu.Unlock()
+			if !ok {
+				continue
+			}
+			ls, key := groupKey(sr.labels, q.GroupBy)
+			g := groups[key]
+			if g == nil {
+				g = &group{labels: ls}
+				groups[key] = g
+				order = append(order, key)
+			}
+			g.add(v, ts)
+		}
+		sort.Slice(order, func(i, j int) bool { return labelsLess(groups[order[i]].labels, groups[order[j]].labels) })
+		for _, k := range order {
+			g := groups[k]
+			res.Series = append(res.Series, SeriesValue{Labels: g.labels.Map(), Value: g.value(q.Agg), TS: g.ts})
+		}
+	}
+	res.Series = topK(res.Series, q.TopK, q.BottomK, func(s SeriesValue) float64 { return s.Value })
+	res.Newest = e.newest
+	return res
+}
+
+// topK keeps the k highest (or lowest) by value, ordered by value.
+func topK[T any](xs []T, top, bottom int, val func(T) float64) []T {
+	k := top
+	if bottom > 0 {
+		k = bottom
+	}
+	if k == 0 {
+		return xs
+	}
+	sort.SliceStable(xs, func(i, j int) bool {
+		a, b := val(xs[i]), val(xs[j])
+		if math.IsNaN(a) {
+			return false
+		}
+		if math.IsNaN(b) {
+			return true
+		}
+		if bottom > 0 {
+			return a < b
+		}
+		return a > b
+	})
+	if len(xs) > k {
+		xs = xs[:k]
+	}
+	return xs
+}
+
+// columns returns the aligned start and the number of columns of a range:
+// the last column is at end rounded down to the step, so successive ticks
+// keep their columns.
+func columns(end, rangeMS, stepMS int64) (start int64, n int) {
+	n = int(rangeMS / stepMS)
+	if n < 1 {
+		n = 1
+	}
+	last := end - end%stepMS
+	return last - int64(n-1)*stepMS, n
+}
+
+func (st *Store) matrix(q *widgets.Compiled, list []*series, end int64) *Result {
+	e := &evaluator{q: q}
+	stepMS, winMS := q.Step.Milliseconds(), q.Window.Milliseconds()
+	start, n := columns(end, q.Range.Milliseconds(), stepMS)
+	res := &Result{Kind: KindMatrix, Start: start, Step: stepMS}
+	evalRow := func(sr *series, row []Float) {
+		sr.mu.Lock()
+		defer sr.mu.Unlock()
+		for k := 0; k < n; k++ {
+			t := start + int64(k)*stepMS
+			if v, _, ok := e.eval(sr, t-winMS, t); ok {
+				row[k] = Float(v)
+			} else {
+				row[k] = NoValue
+			}
+		}
+	}
+	if q.Agg == "" {
+		for _, sr := range list {
+			row := make([]Float, n)
+			evalRow(sr, row)
+			res.Matrix = append(res.Matrix, SeriesRange{Labels: sr.labels.Map(), Values: row})
+		}
+	} else {
+		type acc struct {
+			labels Labels
+			g      []group
+		}
+		groups := map[string]*acc{}
+		var order []string
+		row := make([]Float, n)
+		for _, sr := range list {
+			evalRow(sr, row)
+			ls, key := groupKey(sr.labels, q.GroupBy)
+			a := groups[key]
+			if a == nil {
+				a = &acc{labels: ls, g: make([]group, n)}
+				groups[key] = a
+				order = append(order, key)
+			}
+			for k, v := range row {
+				if !math.IsNaN(float64(v)) {
+					a.g[k].add(float64(v), 0)
+				}
+			}
+		}
+		sort.Slice(order, func(i, j int) bool { return labelsLess(groups[order[i]].labels, groups[order[j]].labels) })
+		for _, key := range order {
+			a := groups[key]
+			vals := make([]Float, n)
+			for k := range a.g {
+				if a.g[k].n == 0 {
+					vals[k] = NoValue
+				} else {
+					vals[k] = Float(a.g[k].value(q.Agg))
+				}
+			}
+			res.Matrix = append(res.Matrix, SeriesRange{Labels: a.labels.Map(), Values: vals})
+		}
+	}
+	res.Matrix = topK(res.Matrix, q.TopK, q.BottomK, func(s SeriesRange) float64 {
+		for i := len(s.Values) - 1; i >= 0; i-- {
+			if !math.IsNaN(float64(s.Values[i])) {
+				return float64(s.Values[i])
+			}
+		}
+		return math.NaN()
+	})
+	res.Newest = e.newest
+	return res
+}
+
+func (st *Store) objects(q *widgets.Compiled, list []*series, end int64) *Result {
+	e := &evaluator{q: q}
+	from := end - q.Window.Milliseconds()
+	agg := q.Agg
+	if agg == "" {
+		agg = "max" // several series per object: show the worst (highest)
+	}
+	type obj struct {
+		g    group
+		last int64
+	}
+	objs := map[string]*obj{}
+	for _, sr := range list {
+		id := sr.labels.Get(q.Object)
+		if id == "" {
+			continue
+		}
+		o := objs[id]
+		if o == nil {
+			o = &obj{}
+			objs[id] = o
+		}
+		sr.mu.Lock()
+		v, _, ok := e.eval(sr, from, end)
+		// The newest point at or before end, even outside the window, says
+		// since when the object is silent.
+		if i := sr.search(end + 1); i > 0 {
+			if t, _ := sr.at(i - 1); t > o.last {
+				o.last = t
+			}
+		}
+		sr.mu.Unlock()
+		if ok {
+			o.g.add(v, 0)
+		}
+	}
+	res := &Result{Kind: KindObjects, Objects: make([]ObjectValue, 0, len(objs))}
+	for id, o := range objs {
+		ov := ObjectValue{ID: id, Value: NoValue, TS: o.last}
+		if o.g.n > 0 {
+			ov.Value = Float(o.g.value(agg))
+		}
+		res.Objects = append(res.Objects, ov)
+	}
+	sort.Slice(res.Objects, func(i, j int) bool { return res.Objects[i].ID < res.Objects[j].ID })
+	res.Objects = topK(res.Objects, q.TopK, q.BottomK, func(o ObjectValue) float64 { return float64(o.Value) })
+	res.Newest = e.newest
+	return res
+}
+
+func (st *Store) hitmap(q *widgets.Compiled, end int64) *Result {
+	bucketMS := HitmapBucket.Milliseconds()
+	stepMS := q.Step.Milliseconds()
+	if r := stepMS % bucketMS; r != 0 {
+		stepMS += bucketMS - r // whole time buckets per column
+	}
+	start, n := columns(end, q.Range.Milliseconds(), stepMS)
+	ok := make([]uint64, n*ElapsedBuckets)
+	bad := make([]uint64, n*ElapsedBuckets)
+	res := &Result{Kind: KindHitmap, Start: start, Step: stepMS}
+	h := &Hitmap{Columns: n, Edges: make([]float64, ElapsedBuckets), Ok: [][3]uint64{}, Err: [][3]uint64{}}
+	for b := range h.Edges {
+		h.Edges[b] = ElapsedEdge(b)
+	}
+	limit := start + int64(n)*stepMS
+	for _, s := range st.tx.all() {
+		ls := append(Labels{{Name: "service", Value: s.service}}, s.labels...)
+		if !matches(q.Matchers, ls) {
+			continue
+		}
+		s.mu.Lock()
+		for _, sl := range s.slots {
+			if sl == nil || sl.start < start || sl.start >= limit {
+				continue
+			}
+			col := int((sl.start - start) / stepMS)
+			for b := 0; b < ElapsedBuckets; b++ {
+				ok[col*ElapsedBuckets+b] += uint64(sl.ok[b])
+				bad[col*ElapsedBuckets+b] += uint64(sl.err[b])
+			}
+		}
+		if s.lastIngest > res.Newest {
+			res.Newest = s.lastIngest
+		}
+		s.mu.Unlock()
+	}
+	for i := range ok {
+		col, b := uint64(i/ElapsedBuckets), uint64(i%ElapsedBuckets)
+		if ok[i] > 0 {
+			h.Ok = append(h.Ok, [3]uint64{col, b, ok[i]})
+			h.TotalOk += ok[i]
+		}
+		if bad[i] > 0 {
+			h.Err = append(h.Err, [3]uint64{col, b, bad[i]})
+			h.TotalErr += bad[i]
+		}
+	}
+	res.Hitmap = h
+	return res
+}

@@ -1,0 +1,653 @@
+package stream
+
+import (
+	"bytes"
+	"fmt"
+	"hash/maphash"
+	"math"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits bound what the store keeps. Each is a flag (see cmd/flexboard); a
+// limit that is reached rejects the offending input with a message naming
+// it, and memory never grows past them.
+type Limits struct {
+	MaxSeries     int           // --max-series: active series in memory
+	MaxTxSeries   int           // --max-tx-series: transaction series (service + labels)
+	MaxLabels     int           // --max-labels: labels per series
+	MaxLabelName  int           // --max-label-name: bytes in a label name
+	MaxLabelValue int           // --max-label-value: bytes in a label value
+	MaxPoints     int64         // --max-points: points held in memory, all series together (16 bytes each)
+	Window        time.Duration // --memory-window: how far back points are kept in memory
+	MaxFuture     time.Duration // points further ahead than this are refused (a sender's clock is wrong)
+}
+
+// DefaultLimits are the limits of a server started without flags.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxSeries:     1_000_000,
+		MaxTxSeries:   1_000,
+		MaxLabels:     32,
+		MaxLabelName:  128,
+		MaxLabelValue: 1024,
+		MaxPoints:     64 << 20, // 1 GiB of points
+		Window:        time.Hour,
+		MaxFuture:     5 * time.Minute,
+	}
+}
+
+// MaxMetricNameLength is the longest metric or service name accepted.
+const MaxMetricNameLength = 256
+
+// Validate checks a set of limits for sense.
+func (l Limits) Validate() error {
+	switch {
+	case l.MaxSeries < 1:
+		return fmt.Errorf("--max-series must be at least 1")
+	case l.MaxTxSeries < 1:
+		return fmt.Errorf("--max-tx-series must be at least 1")
+	case l.MaxLabels < 1 || l.MaxLabels > 1024:
+		return fmt.Errorf("--max-labels must be 1 to 1024")
+	case l.MaxLabelName < 1 || l.MaxLabelValue < 1:
+		return fmt.Errorf("--max-label-name and --max-label-value must be at least 1")
+	case l.MaxPoints < 1024:
+		return fmt.Errorf("--max-points must be at least 1024")
+	case l.Window < time.Minute || l.Window > 7*24*time.Hour:
+		return fmt.Errorf("--memory-window must be 1m to 168h")
+	case l.MaxFuture < 0:
+		return fmt.Errorf("the future tolerance must not be negative")
+	}
+	return nil
+}
+
+// Label is one label of a stored series.
+type Label struct {
+	Name, Value string
+}
+
+// Labels are sorted by name, names unique, no empty values.
+type Labels []Label
+
+// Get returns the value of the label called name, or "".
+func (ls Labels) Get(name string) string {
+	for _, l := range ls {
+		if l.Name == name {
+			return l.Value
+		}
+	}
+	return ""
+}
+
+// Map returns the labels as a map, for JSON.
+func (ls Labels) Map() map[string]string {
+	m := make(map[string]string, len(ls))
+	for _, l := range ls {
+		m[l.Name] = l.Value
+	}
+	return m
+}
+
+// shardCount spreads series over independently locked maps so that
+// concurrent ingest and queries rarely meet.
+const shardCount = 256
+
+// series holds the recent points of one series in a ring: 16 bytes per point
+// (an int64 time and a float64 value), grown by doubling as needed and
+// shrunk when it empties.
+type series struct {
+	mu     sync.Mutex
+	hash   uint64
+	next   *series // same-hash chain; guarded by the shard lock
+	metric string
+	labels Labels
+
+	ts         []int64
+	vals       []float64
+	head, n    int
+	lastIngest int64 // wall clock (ms) of the last append: frames carry it to measure latency
+	dead       bool  // removed by Sweep: an appender holding it must look up again
+}
+
+func (s *series) at(i int) (int64, float64) {
+	j := (s.head + i) % len(s.ts)
+	return s.ts[j], s.vals[j]
+}
+
+// search returns the index of the first point with time >= t.
+func (s *series) search(t int64) int {
+	return sort.Search(s.n, func(i int) bool { ts, _ := s.at(i); return ts >= t })
+}
+
+func (s *series) resize(capacity int) {
+	ts := make([]int64, capacity)
+	vals := make([]float64, capacity)
+	for i := 0; i < s.n; i++ {
+		ts[i], vals[i] = s.at(i)
+	}
+	s.ts, s.vals, s.head = ts, vals, 0
+}
+
+const minRing = 8
+
+// push appends a point newer than the last. It returns how many points the
+// ring grew by in memory terms (1, or 0 when it overwrote).
+func (s *series) push(t int64, v float64) {
+	if s.n == len(s.ts) {
+		c := 2 * len(s.ts)
+		if c < minRing {
+			c = minRing
+		}
+		s.resize(c)
+	}
+	j := (s.head + s.n) % len(s.ts)
+	s.ts[j], s.vals[j] = t, v
+	s.n++
+}
+
+// evict drops points older than cutoff and returns how many.
+func (s *series) evict(cutoff int64) int {
+	dropped := 0
+	for s.n > 0 && s.ts[s.head] < cutoff {
+		s.head = (s.head + 1) % len(s.ts)
+		s.n--
+		dropped++
+	}
+	if len(s.ts) > minRing && s.n < len(s.ts)/4 {
+		c := len(s.ts) / 2
+		if c < minRing {
+			c = minRing
+		}
+		s.resize(c)
+	}
+	if s.n == 0 {
+		s.head = 0
+	}
+	return dropped
+}
+
+type shard struct {
+	mu sync.RWMutex
+	m  map[uint64]*series
+}
+
+// Store keeps recent series points and transaction bins in memory.
+type Store struct {
+	limits Limits
+	now    func() time.Time
+	seed   maphash.Seed
+	shards [shardCount]shard
+
+	idxMu    sync.RWMutex
+	byMetric map[string]map[*series]struct{}
+
+	seriesCount atomic.Int64
+	points      atomic.Int64
+
+	tx txStore
+
+	// Counters for /metrics.
+	Stats Stats
+}
+
+// Stats are the store's counters since start.
+type Stats struct {
+	Accepted      atomic.Int64
+	AcceptedTx    atomic.Int64
+	RejectedByWhy sync.Map // reason string → *atomic.Int64
+	SeriesCreated atomic.Int64
+	SeriesExpired atomic.Int64
+	PointsEvicted atomic.Int64
+}
+
+func (st *Stats) reject(reason string) {
+	v, ok := st.RejectedByWhy.Load(reason)
+	if !ok {
+		v, _ = st.RejectedByWhy.LoadOrStore(reason, new(atomic.Int64))
+	}
+	v.(*atomic.Int64).Add(1)
+}
+
+// NewStore returns an empty store. now is the clock (time.Now in the server,
+// a fake one in tests).
+func NewStore(limits Limits, now func() time.Time) *Store {
+	if now == nil {
+		now = time.Now
+	}
+	st := &Store{limits: limits, now: now, seed: maphash.MakeSeed(), byMetric: map[string]map[*series]struct{}{}}
+	for i := range st.shards {
+		st.shards[i].m = map[uint64]*series{}
+	}
+	st.tx.init(limits)
+	return st
+}
+
+// Limits returns the store's limits.
+func (st *Store) Limits() Limits { return st.limits }
+
+// SeriesCount is the number of series in memory.
+func (st *Store) SeriesCount() int64 { return st.seriesCount.Load() }
+
+// PointCount is the number of points in memory.
+func (st *Store) PointCount() int64 { return st.points.Load() }
+
+// Now returns the store's clock in unix milliseconds.
+func (st *Store) Now() int64 { return st.now().UnixMilli() }
+
+// Appender returns an Appender that stamps input without a timestamp with
+// the current time. It is cheap; use one per request.
+func (st *Store) Appender() *BatchAppender {
+	return &BatchAppender{st: st, now: st.Now()}
+}
+
+// BatchAppender appends one batch of input with one notion of "now".
+type BatchAppender struct {
+	st  *Store
+	now int64
+}
+
+var _ Appender = (*BatchAppender)(nil)
+
+// reasons for rejection, as counted in /metrics.
+const (
+	reasonInvalid    = "invalid"
+	reasonTooOld     = "too_old"
+	reasonFuture     = "future"
+	reasonOutOfOrder = "out_of_order"
+	reasonLabels     = "label_limits"
+	reasonSeries     = "max_series"
+	reasonPoints     = "max_points"
+	reasonTxSeries   = "max_tx_series"
+)
+
+func (a *BatchAppender) reject(reason string, err error) error {
+	a.st.Stats.reject(reason)
+	return err
+}
+
+// checkTime applies the window rules to a timestamp.
+func (a *BatchAppender) checkTime(ts int64) (int64, error) {
+	if ts == 0 {
+		return a.now, nil
+	}
+	lim := a.st.limits
+	if ts < a.now-lim.Window.Milliseconds() {
+		return 0, a.reject(reasonTooOld, fmt.Errorf("timestamp %s is older than the memory window (%s): send recent data, history is kept by the server itself",
+			time.UnixMilli(ts).UTC().Format(time.RFC3339), lim.Window))
+	}
+	if ts > a.now+lim.MaxFuture.Milliseconds() {
+		return 0, a.reject(reasonFuture, fmt.Errorf("timestamp %s is more than %s in the future: check the sender's clock (and the precision of its timestamps)",
+			time.UnixMilli(ts).UTC().Format(time.RFC3339), lim.MaxFuture))
+	}
+	return ts, nil
+}
+
+// prepareLabels sorts labels by name in place, drops empty values (an empty
+// label is an absent label) and checks names, lengths and count.
+func (a *BatchAppender) prepareLabels(ls []LabelPair) ([]LabelPair, error) {
+	lim := a.st.limits
+	// Insertion sort: label sets are small and this allocates nothing.
+	for i := 1; i < len(ls); i++ {
+		for j := i; j > 0 && bytes.Compare(ls[j].Name, ls[j-1].Name) < 0; j-- {
+			ls[j], ls[j-1] = ls[j-1], ls[j]
+		}
+	}
+	out := ls[:0]
+	for i, l := range ls {
+		if len(l.Value) == 0 {
+			continue
+		}
+		if !validLabelName(l.Name) {
+			return nil, a.reject(reasonInvalid, fmt.Errorf("label name %q is invalid: use [a-zA-Z_][a-zA-Z0-9_]*", clipBytes(l.Name)))
+		}
+		if len(l.Name) > lim.MaxLabelName {
+			return nil, a.reject(reasonLabels, fmt.Errorf("label name %q is %d bytes; the limit max-label-name is %d", clipBytes(l.Name), len(l.Name), lim.MaxLabelName))
+		}
+		if len(l.Value) > lim.MaxLabelValue {
+			return nil, a.reject(reasonLabels, fmt.Errorf("label %s has a value of %d bytes; the limit max-label-value is %d", l.Name, len(l.Value), lim.MaxLabelValue))
+		}
+		if !utf8.Valid(l.Value) {
+			return nil, a.reject(reasonInvalid, fmt.Errorf("label %s: value is not valid UTF-8", l.Name))
+		}
+		if i > 0 && bytes.Equal(l.Name, ls[i-1].Name) {
+			return nil, a.reject(reasonInvalid, fmt.Errorf("label %s appears twice", l.Name))
+		}
+		out = append(out, l)
+	}
+	if len(out) > lim.MaxLabels {
+		return nil, a.reject(reasonLabels, fmt.Errorf("has %d labels; the limit max-labels is %d", len(out), lim.MaxLabels))
+	}
+	return out, nil
+}
+
+// AppendSample implements Appender.
+func (a *BatchAppender) AppendSample(s *Sample) error {
+	st := a.st
+	if !validMetricName(s.Metric) || len(s.Metric) > MaxMetricNameLength {
+		return a.reject(reasonInvalid, fmt.Errorf("metric name %q is invalid: use [a-zA-Z_:][a-zA-Z0-9_:]*, at most %d characters", clipBytes(s.Metric), MaxMetricNameLength))
+	}
+	if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) {
+		return a.reject(reasonInvalid, fmt.Errorf("%s: value %v is not stored: only finite numbers are", s.Metric, s.Value))
+	}
+	ts, err := a.checkTime(s.TS)
+	if err != nil {
+		return err
+	}
+	labels, err := a.prepareLabels(s.Labels)
+	if err != nil {
+		return err
+	}
+	h := st.hash(s.Metric, labels)
+	sh := &st.shards[h%shardCount]
+	for {
+		sh.mu.RLock()
+		sr := find(sh.m[h], s.Metric, labels)
+		sh.mu.RUnlock()
+		if sr == nil {
+			if sr, err = st.create(sh, h, s.Metric, labels); err != nil {
+				return a.reject(reasonSeries, err)
+			}
+		}
+		if err := a.appendPoint(sr, ts, s.Value); err != errSeriesGone {
+			return err
+		}
+	}
+}
+
+// errSeriesGone: the series expired between lookup and append; look again.
+var errSeriesGone = fmt.Errorf("series expired")
+
+func (a *BatchAppender) appendPoint(sr *series, ts int64, v float64) error {
+	st := a.st
+	sr.mu.Lock()
+	defer sr.mu.Unlock()
+	if sr.dead {
+		return errSeriesGone
+	}
+	sr.lastIngest = a.now
+	if sr.n > 0 {
+		last, _ := sr.at(sr.n - 1)
+		if ts < last {
+			// An older point: overwrite one at the same time (a retried
+			// batch), refuse anything else.
+			i := sr.search(ts)
+			if t, _ := sr.at(i); t == ts {
+				sr.vals[(sr.head+i)%len(sr.ts)] = v
+				st.Stats.Accepted.Add(1)
+				return nil
+			}
+			return a.reject(reasonOutOfOrder, fmt.Errorf("%s: point at %s is out of order: the series already has a point at %s",
+				sr.metric, time.UnixMilli(ts).UTC().Format(time.RFC3339Nano), time.UnixMilli(last).UTC().Format(time.RFC3339Nano)))
+		}
+		if ts == last {
+			sr.vals[(sr.head+sr.n-1)%len(sr.ts)] = v
+			st.Stats.Accepted.Add(1)
+			return nil
+		}
+	}
+	if st.points.Add(1) > st.limits.MaxPoints {
+		st.points.Add(-1)
+		return a.reject(reasonPoints, &LimitError{Limit: "max-points", RetryAfter: 10 * time.Second,
+			Message: fmt.Sprintf("the store holds its limit of %d points (max-points); older points expire as the memory window (%s) moves on", st.limits.MaxPoints, st.limits.Window)})
+	}
+	// Points older than the window go as new ones come: the ring stays
+	// bounded by the window even between sweeps.
+	if dropped := sr.evict(a.now - st.limits.Window.Milliseconds()); dropped > 0 {
+		st.points.Add(-int64(dropped))
+		st.Stats.PointsEvicted.Add(int64(dropped))
+	}
+	sr.push(ts, v)
+	st.Stats.Accepted.Add(1)
+	return nil
+}
+
+func find(sr *series, metric []byte, labels []LabelPair) *series {
+	for ; sr != nil; sr = sr.next {
+		if sr.metric != string(metric) || len(sr.labels) != len(labels) {
+			continue
+		}
+		same := true
+		for i, l := range labels {
+			if sr.labels[i].Name != string(l.Name) || sr.labels[i].Value != string(l.Value) {
+				same = false
+				break
+			}
+		}
+		if same {
+			return sr
+		}
+	}
+	return nil
+}
+
+func (st *Store) create(sh *shard, h uint64, metric []byte, labels []LabelPair) (*series, error) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sr := find(sh.m[h], metric, labels); sr != nil {
+		return sr, nil // created meanwhile
+	}
+	if st.seriesCount.Add(1) > int64(st.limits.MaxSeries) {
+		st.seriesCount.Add(-1)
+		return nil, &LimitError{Limit: "max-series", RetryAfter: time.Minute,
+			Message: fmt.Sprintf("the store holds its limit of %d series (max-series); series with no data for the memory window (%s) expire", st.limits.MaxSeries, st.limits.Window)}
+	}
+	sr := &series{hash: h, metric: string(metric), labels: make(Labels, len(labels)), next: sh.m[h]}
+	for i, l := range labels {
+		sr.labels[i] = Label{Name: string(l.Name), Value: string(l.Value)}
+	}
+	sh.m[h] = sr
+	st.idxMu.Lock()
+	set := st.byMetric[sr.metric]
+	if set == nil {
+		set = map[*series]struct{}{}
+		st.byMetric[sr.metric] = set
+	}
+	set[sr] = struct{}{}
+	st.idxMu.Unlock()
+	st.Stats.SeriesCreated.Add(1)
+	return sr, nil
+}
+
+func (st *Store) hash(metric []byte, labels []LabelPair) uint64 {
+	var h maphash.Hash
+	h.SetSeed(st.seed)
+	h.Write(metric)
+	for _, l := range labels {
+		h.WriteByte(0xff)
+		h.Write(l.Name)
+		h.WriteByte(0xfe)
+		h.Write(l.Value)
+	}
+	return h.Sum64()
+}
+
+// Sweep drops points older than the memory window from every series and
+// removes series and transaction series that have had no data for a whole
+// window. The server calls it periodically.
+func (st *Store) Sweep() {
+	now := st.Now()
+	cutoff := now - st.limits.Window.Milliseconds()
+	for i := range st.shards {
+		sh := &st.shards[i]
+		sh.mu.Lock()
+		for h, head := range sh.m {
+			var keep *series
+			for sr := head; sr != nil; {
+				next := sr.next
+				sr.mu.Lock()
+				if dropped := sr.evict(cutoff); dropped > 0 {
+					st.points.Add(-int64(dropped))
+					st.Stats.PointsEvicted.Add(int64(dropped))
+				}
+				dead := sr.n == 0 && sr.lastIngest < cutoff
+				sr.dead = dead
+				sr.mu.Unlock()
+				if dead {
+					st.forget(sr)
+				} else {
+					sr.next = keep
+					keep = sr
+				}
+				sr = next
+			}
+			if keep == nil {
+				delete(sh.m, h)
+			} else {
+				sh.m[h] = keep
+			}
+		}
+		sh.mu.Unlock()
+	}
+	st.tx.sweep(cutoff)
+}
+
+func (st *Store) forget(sr *series) {
+	st.idxMu.Lock()
+	if set := st.byMetric[sr.metric]; set != nil {
+		delete(set, sr)
+		if len(set) == 0 {
+			delete(st.byMetric, sr.metric)
+		}
+	}
+	st.idxMu.Unlock()
+	st.seriesCount.Add(-1)
+	st.Stats.SeriesExpired.Add(1)
+}
+
+// seriesOf returns the series of a metric (a snapshot of the index).
+func (st *Store) seriesOf(metric string) []*series {
+	st.idxMu.RLock()
+	defer st.idxMu.RUnlock()
+	set := st.byMetric[metric]
+	out := make([]*series, 0, len(set))
+	for sr := range set {
+		out = append(out, sr)
+	}
+	return out
+}
+
+// MetricInfo describes one metric name for autocompletion.
+type MetricInfo struct {
+	Name   string `json:"name"`
+	Series int    `json:"series"`
+}
+
+// Metrics lists every metric name in memory with its number of series,
+// sorted by name.
+func (st *Store) Metrics() []MetricInfo {
+	st.idxMu.RLock()
+	out := make([]MetricInfo, 0, len(st.byMetric))
+	for name, set := range st.byMetric {
+		out = append(out, MetricInfo{Name: name, Series: len(set)})
+	}
+	st.idxMu.RUnlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// LabelInfo describes one label of a metric: how many series carry it and
+// its most common values.
+type LabelInfo struct {
+	Name     string       `json:"name"`
+	Series   int          `json:"series"`
+	Values   []ValueCount `json:"values"`
+	Distinct int          `json:"distinct"`
+}
+
+// ValueCount is a label value and the number of series with it.
+type ValueCount struct {
+	Value  string `json:"value"`
+	Series int    `json:"series"`
+}
+
+// MaxLabelScan bounds the series Labels looks at, so that autocompletion on
+// a metric with a million series stays cheap.
+const MaxLabelScan = 100_000
+
+// Labels lists the label names of a metric (of every metric when metric is
+// "") with up to topValues most common values each. sampled is true when
+// only MaxLabelScan series were looked at.
+func (st *Store) Labels(metric string, topValues int) (labels []LabelInfo, sampled bool) {
+	var list []*series
+	if metric == "" {
+		st.idxMu.RLock()
+		for _, set := range st.byMetric {
+			for sr := range set {
+				list = append(list, sr)
+				if len(list) >= MaxLabelScan {
+					break
+				}
+			}
+		}
+		st.idxMu.RUnlock()
+	} else {
+		list = st.seriesOf(metric)
+	}
+	if len(list) > MaxLabelScan {
+		list, sampled = list[:MaxLabelScan], true
+	}
+	counts := map[string]map[string]int{}
+	for _, sr := range list {
+		for _, l := range sr.labels { // labels never change after creation
+			m := counts[l.Name]
+			if m == nil {
+				m = map[string]int{}
+				counts[l.Name] = m
+			}
+			m[l.Value]++
+		}
+	}
+	for name, values := range counts {
+		li := LabelInfo{Name: name, Distinct: len(values)}
+		for v, n := range values {
+			li.Series += n
+			li.Values = append(li.Values, ValueCount{Value: v, Series: n})
+		}
+		sort.Slice(li.Values, func(i, j int) bool {
+			if li.Values[i].Series != li.Values[j].Series {
+				return li.Values[i].Series > li.Values[j].Series
+			}
+			return li.Values[i].Value < li.Values[j].Value
+		})
+		if len(li.Values) > topValues {
+			li.Values = li.Values[:topValues]
+		}
+		labels = append(labels, li)
+	}
+	sort.Slice(labels, func(i, j int) bool { return labels[i].Name < labels[j].Name })
+	return labels, sampled
+}
+
+func validMetricName(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for i, c := range b {
+		if !(c == '_' || c == ':' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func validLabelName(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for i, c := range b {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func clipBytes(b []byte) string {
+	if len(b) > 64 {
+		return string(b[:64]) + "…"
+	}
+	return string(b)
+}

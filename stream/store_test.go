@@ -1,0 +1,411 @@
+package stream_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/flexboard/flexboard/stream"
+	"github.com/flexboard/flexboard/widgets"
+)
+
+// storeClock is a settable clock for store tests.
+type storeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *storeClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *storeClock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+var storeT0 = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
+func newTestStore(t *testing.T, mut func(*stream.Limits)) (*stream.Store, *storeClock) {
+	t.Helper()
+	l := stream.DefaultLimits()
+	if mut != nil {
+		mut(&l)
+	}
+	c := &storeClock{t: storeT0}
+	return stream.NewStore(l, c.now), c
+}
+
+// storePut appends one sample with labels given as "k=v" pairs.
+func storePut(st *stream.Store, metric string, v float64, ts int64, labels ...string) error {
+	s := &stream.Sample{Metric: []byte(metric), Value: v, TS: ts}
+	for _, kv := range labels {
+		k, val, _ := strings.Cut(kv, "=")
+		s.Labels = append(s.Labels, stream.LabelPair{Name: []byte(k), Value: []byte(val)})
+	}
+	return st.Appender().AppendSample(s)
+}
+
+func mustPut(t *testing.T, st *stream.Store, metric string, v float64, ts int64, labels ...string) {
+	t.Helper()
+	if err := storePut(st, metric, v, ts, labels...); err != nil {
+		t.Fatalf("append %s=%v: %v", metric, v, err)
+	}
+}
+
+func compile(t *testing.T, q widgets.Query) *widgets.Compiled {
+	t.Helper()
+	c, err := q.Compile()
+	if err != nil {
+		t.Fatalf("compile %+v: %v", q, err)
+	}
+	return c
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func TestStoreRejects(t *testing.T) {
+	st, _ := newTestStore(t, func(l *stream.Limits) { l.MaxLabels = 2; l.MaxLabelName = 8; l.MaxLabelValue = 8 })
+	now := ms(storeT0)
+	mustPut(t, st, "ok", 1, now, "a=1")
+	cases := []struct {
+		name   string
+		metric string
+		v      float64
+		ts     int64
+		labels []string
+		msg    string
+	}{
+		{"BadMetricName", "1abc", 1, now, nil, `metric name "1abc" is invalid`},
+		{"BadLabelName", "m", 1, now, []string{"a-b=1"}, `label name "a-b" is invalid`},
+		{"TooManyLabels", "m", 1, now, []string{"a=1", "b=2", "c=3"}, "has 3 labels; the limit max-labels is 2"},
+		{"LongLabelName", "m", 1, now, []string{"abcdefghi=1"}, "the limit max-label-name is 8"},
+		{"LongLabelValue", "m", 1, now, []string{"a=123456789"}, "the limit max-label-value is 8"},
+		{"DuplicateLabel", "m", 1, now, []string{"a=1", "a=2"}, "label a appears twice"},
+		{"NaN", "m", math.NaN(), now, nil, "value NaN is not stored"},
+		{"Inf", "m", math.Inf(1), now, nil, "value +Inf is not stored"},
+		{"TooOld", "m", 1, now - time.Hour.Milliseconds() - 1, nil, "is older than the memory window (1h0m0s)"},
+		{"Future", "m", 1, now + 5*time.Minute.Milliseconds() + 1, nil, "is more than 5m0s in the future"},
+		{"OutOfOrder", "ok", 1, now - 1000, []string{"a=1"}, "is out of order"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := storePut(st, c.metric, c.v, c.ts, c.labels...)
+			if err == nil || !strings.Contains(err.Error(), c.msg) {
+				t.Fatalf("err = %v, want %q", err, c.msg)
+			}
+		})
+	}
+	if st.SeriesCount() != 1 || st.PointCount() != 1 {
+		t.Fatalf("rejected input was stored: %d series, %d points", st.SeriesCount(), st.PointCount())
+	}
+}
+
+func TestStoreSeriesLimit(t *testing.T) {
+	st, _ := newTestStore(t, func(l *stream.Limits) { l.MaxSeries = 3 })
+	for i := 0; i < 3; i++ {
+		mustPut(t, st, "m", 1, 0, fmt.Sprintf("i=%d", i))
+	}
+	err := storePut(st, "m", 1, 0, "i=new")
+	le, ok := err.(*stream.LimitError)
+	if !ok || le.Limit != "max-series" || le.RetryAfter <= 0 || !strings.Contains(le.Error(), "limit of 3 series") {
+		t.Fatalf("err = %#v", err)
+	}
+	mustPut(t, st, "m", 2, 0, "i=1") // existing series still take points
+	if st.SeriesCount() != 3 {
+		t.Fatalf("series = %d", st.SeriesCount())
+	}
+}
+
+func TestStorePointLimit(t *testing.T) {
+	st, _ := newTestStore(t, func(l *stream.Limits) { l.MaxPoints = 1024 })
+	base := ms(storeT0) - 2000
+	for i := 0; i < 1024; i++ {
+		mustPut(t, st, "m", float64(i), base+int64(i))
+	}
+	err := storePut(st, "m", 1, base+2000)
+	if le, ok := err.(*stream.LimitError); !ok || le.Limit != "max-points" {
+		t.Fatalf("err = %v", err)
+	}
+	if st.PointCount() != 1024 {
+		t.Fatalf("points = %d", st.PointCount())
+	}
+}
+
+func TestStoreSameTimestampOverwrites(t *testing.T) {
+	st, _ := newTestStore(t, nil)
+	now := ms(storeT0)
+	mustPut(t, st, "m", 1, now-2000)
+	mustPut(t, st, "m", 2, now-1000)
+	mustPut(t, st, "m", 3, now)
+	mustPut(t, st, "m", 20, now-1000) // a retried batch: same time, overwritten
+	mustPut(t, st, "m", 30, now)
+	res := st.Query(compile(t, widgets.Query{Metric: "m", Reduce: "sum", Window: "10s"}), now)
+	if len(res.Series) != 1 || res.Series[0].Value != 51 || st.PointCount() != 3 {
+		t.Fatalf("sum = %+v, points %d", res.Series, st.PointCount())
+	}
+}
+
+func TestStoreEvictionAndExpiry(t *testing.T) {
+	st, clock := newTestStore(t, nil)
+	mustPut(t, st, "m", 1, 0, "a=1")
+	mustPut(t, st, "m", 1, 0, "a=2")
+	clock.add(30 * time.Minute)
+	mustPut(t, st, "m", 2, 0, "a=2")
+	clock.add(31 * time.Minute) // the first points are now older than the window
+	st.Sweep()
+	if st.SeriesCount() != 1 || st.PointCount() != 1 {
+		t.Fatalf("after sweep: %d series, %d points; want 1, 1", st.SeriesCount(), st.PointCount())
+	}
+	if ms := st.Metrics(); len(ms) != 1 || ms[0].Series != 1 {
+		t.Fatalf("metrics = %+v", ms)
+	}
+	clock.add(time.Hour)
+	st.Sweep()
+	if st.SeriesCount() != 0 || st.PointCount() != 0 || len(st.Metrics()) != 0 {
+		t.Fatalf("after a silent hour: %d series, %d points", st.SeriesCount(), st.PointCount())
+	}
+	mustPut(t, st, "m", 3, 0, "a=1") // a new series with the same name comes back
+	if st.SeriesCount() != 1 {
+		t.Fatal("series not recreated")
+	}
+}
+
+// TestStoreRingGrowsAndShrinks pushes many points through one series and
+// checks order and count stay right across growth, wrap-around and shrink.
+func TestStoreRingGrowsAndShrinks(t *testing.T) {
+	st, clock := newTestStore(t, nil)
+	for i := 0; i < 5000; i++ {
+		clock.add(time.Second)
+		mustPut(t, st, "m", float64(i), 0)
+	}
+	now := st.Now()
+	res := st.Query(compile(t, widgets.Query{Metric: "m", Range: "1h", Step: "1m", Window: "1m", Reduce: "max"}), now)
+	vals := res.Matrix[0].Values
+	// Point i is at T0+(i+1) s. The window keeps points at or after now-1h:
+	// 3601 of them. The last column ends at now rounded down to the minute
+	// (now-20 s), where the newest point is 4979.
+	if st.PointCount() != 3601 || float64(vals[len(vals)-1]) != 4979 {
+		t.Fatalf("points %d, last %v", st.PointCount(), vals[len(vals)-1])
+	}
+	clock.add(59 * time.Minute)
+	st.Sweep()
+	if got := st.PointCount(); got != 61 {
+		t.Fatalf("after 59 min: %d points, want 61", got)
+	}
+	res = st.Query(compile(t, widgets.Query{Metric: "m", Reduce: "min", Window: "2h"}), st.Now())
+	if res.Series[0].Value != 4939 {
+		t.Fatalf("oldest kept = %v, want 4939", res.Series[0].Value)
+	}
+}
+
+func TestQueryVector(t *testing.T) {
+	st, _ := newTestStore(t, nil)
+	now := ms(storeT0)
+	for i, v := range []float64{10, 20, 30, 40} {
+		ts := now - int64(3-i)*10_000
+		mustPut(t, st, "cpu", v, ts, "host=a", "dc=x")
+		mustPut(t, st, "cpu", v*2, ts, "host=b", "dc=x")
+		mustPut(t, st, "cpu", v*3, ts, "host=c", "dc=y")
+	}
+	q := func(q widgets.Query) string {
+		res := st.Query(compile(t, q), now)
+		var parts []string
+		for _, s := range res.Series {
+			name := s.Labels["host"]
+			if name == "" {
+				name = s.Labels["dc"]
+			}
+			parts = append(parts, fmt.Sprintf("%s=%g", name, s.Value))
+		}
+		return strings.Join(parts, " ")
+	}
+	cases := []struct {
+		name string
+		q    widgets.Query
+		want string
+	}{
+		{"Last", widgets.Query{Metric: "cpu"}, "a=40 b=80 c=120"},
+		{"MatchEq", widgets.Query{Metric: "cpu", Match: []widgets.Matcher{{Label: "host", Op: "=", Value: "b"}}}, "b=80"},
+		{"MatchNe", widgets.Query{Metric: "cpu", Match: []widgets.Matcher{{Label: "host", Op: "!=", Value: "b"}}}, "a=40 c=120"},
+		{"MatchRe", widgets.Query{Metric: "cpu", Match: []widgets.Matcher{{Label: "host", Op: "=~", Value: "a|c"}}}, "a=40 c=120"},
+		{"MatchReAnchored", widgets.Query{Metric: "cpu", Match: []widgets.Matcher{{Label: "host", Op: "=~", Value: "a|"}}}, "a=40"},
+		{"MatchNotRe", widgets.Query{Metric: "cpu", Match: []widgets.Matcher{{Label: "dc", Op: "!~", Value: "x"}}}, "c=120"},
+		{"MatchAbsentLabel", widgets.Query{Metric: "cpu", Match: []widgets.Matcher{{Label: "zone", Op: "=", Value: ""}}}, "a=40 b=80 c=120"},
+		{"Avg", widgets.Query{Metric: "cpu", Reduce: "avg", Window: "1m", Match: []widgets.Matcher{{Label: "host", Op: "=", Value: "a"}}}, "a=25"},
+		{"WindowExcludesOld", widgets.Query{Metric: "cpu", Reduce: "avg", Window: "15s", Match: []widgets.Matcher{{Label: "host", Op: "=", Value: "a"}}}, "a=35"},
+		{"Min", widgets.Query{Metric: "cpu", Reduce: "min", Match: []widgets.Matcher{{Label: "host", Op: "=", Value: "a"}}}, "a=10"},
+		{"Count", widgets.Query{Metric: "cpu", Reduce: "count", Match: []widgets.Matcher{{Label: "host", Op: "=", Value: "a"}}}, "a=4"},
+		{"P50", widgets.Query{Metric: "cpu", Reduce: "p50", Match: []widgets.Matcher{{Label: "host", Op: "=", Value: "a"}}}, "a=25"},
+		{"SumAll", widgets.Query{Metric: "cpu", Agg: "sum"}, "=240"},
+		{"SumByDC", widgets.Query{Metric: "cpu", Agg: "sum", GroupBy: []string{"dc"}}, "x=120 y=120"},
+		{"MaxByDC", widgets.Query{Metric: "cpu", Agg: "max", GroupBy: []string{"dc"}}, "x=80 y=120"},
+		{"CountByDC", widgets.Query{Metric: "cpu", Agg: "count", GroupBy: []string{"dc"}}, "x=2 y=1"},
+		{"TopK", widgets.Query{Metric: "cpu", TopK: 2}, "c=120 b=80"},
+		{"BottomK", widgets.Query{Metric: "cpu", BottomK: 1}, "a=40"},
+		{"UnknownMetric", widgets.Query{Metric: "nope"}, ""},
+		{"Offset", widgets.Query{Metric: "cpu", Offset: "20s", Match: []widgets.Matcher{{Label: "host", Op: "=", Value: "a"}}}, "a=20"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := q(c.q); got != c.want {
+				t.Fatalf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+func TestQueryRateAndIncrease(t *testing.T) {
+	st, _ := newTestStore(t, nil)
+	now := ms(storeT0)
+	// A counter growing 10/s with a reset in the middle.
+	vals := []float64{100, 200, 300, 50, 150, 250}
+	for i, v := range vals {
+		mustPut(t, st, "req_total", v, now-int64(len(vals)-1-i)*10_000)
+	}
+	rate := st.Query(compile(t, widgets.Query{Metric: "req_total", Fn: "rate", Window: "1m"}), now)
+	// Increases: 100+100+50(reset)+100+100 = 450 over 50 s = 9/s.
+	if len(rate.Series) != 1 || rate.Series[0].Value != 9 {
+		t.Fatalf("rate = %+v", rate.Series)
+	}
+	inc := st.Query(compile(t, widgets.Query{Metric: "req_total", Fn: "increase", Window: "1m"}), now)
+	if inc.Series[0].Value != 540 {
+		t.Fatalf("increase = %v, want 9/s over 60 s = 540", inc.Series[0].Value)
+	}
+}
+
+func TestQueryMatrix(t *testing.T) {
+	st, _ := newTestStore(t, nil)
+	now := ms(storeT0)
+	for i := 0; i < 60; i++ {
+		ts := now - int64(59-i)*1000
+		mustPut(t, st, "tps", float64(i), ts, "svc=a")
+		if i%2 == 0 {
+			mustPut(t, st, "tps", 100, ts, "svc=b")
+		}
+	}
+	res := st.Query(compile(t, widgets.Query{Metric: "tps", Range: "1m", Step: "10s", Reduce: "max"}), now)
+	if res.Kind != "matrix" || res.Step != 10_000 || res.Start != now-50_000 || len(res.Matrix) != 2 {
+		t.Fatalf("matrix = %+v", res)
+	}
+	if got := fmt.Sprint(res.Matrix[0].Values); got != "[9 19 29 39 49 59]" {
+		t.Fatalf("svc a = %s", got)
+	}
+	sum := st.Query(compile(t, widgets.Query{Metric: "tps", Range: "1m", Step: "10s", Reduce: "max", Agg: "sum"}), now)
+	if got := fmt.Sprint(sum.Matrix[0].Values); got != "[109 119 129 139 149 159]" {
+		t.Fatalf("sum = %s", got)
+	}
+	// Gaps are null in JSON.
+	gap := st.Query(compile(t, widgets.Query{Metric: "tps", Range: "3m", Step: "1m", Match: []widgets.Matcher{{Label: "svc", Op: "=", Value: "a"}}}), now)
+	b, _ := json.Marshal(gap.Matrix[0].Values)
+	if string(b) != "[null,null,59]" {
+		t.Fatalf("values with gaps = %s", b)
+	}
+	if gap.Newest != now {
+		t.Fatalf("newest = %d, want the ingest time %d", gap.Newest, now)
+	}
+}
+
+func TestQueryObjects(t *testing.T) {
+	st, clock := newTestStore(t, nil)
+	for i := 0; i < 100; i++ {
+		mustPut(t, st, "host_cpu", float64(i), 0, fmt.Sprintf("host=h%03d", i))
+	}
+	clock.add(2 * time.Minute)
+	for i := 0; i < 90; i++ { // ten hosts go silent
+		mustPut(t, st, "host_cpu", float64(i), 0, fmt.Sprintf("host=h%03d", i))
+	}
+	res := st.Query(compile(t, widgets.Query{Metric: "host_cpu", Object: "host"}), st.Now())
+	if res.Kind != "objects" || len(res.Objects) != 100 {
+		t.Fatalf("objects = %d", len(res.Objects))
+	}
+	silent := 0
+	for _, o := range res.Objects {
+		if math.IsNaN(float64(o.Value)) {
+			silent++
+			if o.TS != ms(storeT0) {
+				t.Errorf("silent %s: last seen %d, want %d", o.ID, o.TS, ms(storeT0))
+			}
+		}
+	}
+	if silent != 10 || !sort.SliceIsSorted(res.Objects, func(i, j int) bool { return res.Objects[i].ID < res.Objects[j].ID }) {
+		t.Fatalf("%d silent objects, want 10 (sorted by id)", silent)
+	}
+}
+
+func TestQueryHitmap(t *testing.T) {
+	st, _ := newTestStore(t, nil)
+	now := ms(storeT0)
+	app := st.Appender()
+	add := func(svc string, ts int64, elapsed float64, isErr bool) {
+		if err := app.AppendTransaction(&stream.Transaction{Service: svc, TS: ts, ElapsedMS: elapsed, Error: isErr}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 100; i++ {
+		add("checkout", now-1000, 1.0, false)
+		add("checkout", now-1000, 6.0, false)
+		add("search", now-1000, 1.0, false)
+	}
+	add("checkout", now-61_000, 2000, true)
+	res := st.Query(compile(t, widgets.Query{Source: "transactions", Range: "5m", Step: "1m", Match: []widgets.Matcher{{Label: "service", Op: "=", Value: "checkout"}}}), now)
+	h := res.Hitmap
+	if res.Kind != "hitmap" || h.Columns != 5 || h.TotalOk != 200 || h.TotalErr != 1 {
+		t.Fatalf("hitmap = %+v", h)
+	}
+	// Columns are 11:56 … 12:00; the last one (now) is still filling, so
+	// transactions ending at 11:59:59 are in column 3 and at 11:58:59 in 2.
+	b1, b6, b2000 := uint64(stream.ElapsedBucket(1)), uint64(stream.ElapsedBucket(6)), uint64(stream.ElapsedBucket(2000))
+	want := fmt.Sprint([][3]uint64{{3, b1, 100}, {3, b6, 100}})
+	if fmt.Sprint(h.Ok) != want || fmt.Sprint(h.Err) != fmt.Sprint([][3]uint64{{2, b2000, 1}}) {
+		t.Fatalf("ok = %v (want %s), err = %v", h.Ok, want, h.Err)
+	}
+	if !(h.Edges[b6] <= 6 && 6 < h.Edges[b6+1]) || h.Edges[0] != 0 {
+		t.Fatalf("edges around bucket %d: %v", b6, h.Edges[b6:b6+2])
+	}
+}
+
+func TestElapsedBuckets(t *testing.T) {
+	prev := -1
+	for _, ms := range []float64{0, 0.05, 0.1, 0.2, 1, 1.2, 6, 100, 3000, 8000, 1e6, 1e9} {
+		b := stream.ElapsedBucket(ms)
+		if b < prev || b < 0 || b >= stream.ElapsedBuckets {
+			t.Fatalf("bucket(%g) = %d after %d", ms, b, prev)
+		}
+		if ms >= stream.HitmapMinElapsed && b < stream.ElapsedBuckets-1 && !(stream.ElapsedEdge(b) <= ms*1.0000001 && ms < stream.ElapsedEdge(b+1)) {
+			t.Fatalf("%g ms in bucket %d = [%g, %g)", ms, b, stream.ElapsedEdge(b), stream.ElapsedEdge(b+1))
+		}
+		prev = b
+	}
+}
+
+// TestStoreConcurrent appends and queries from many goroutines (run with
+// -race) and checks the totals.
+func TestStoreConcurrent(t *testing.T) {
+	st, _ := newTestStore(t, nil)
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < 500; i++ {
+				storePut(st, "c", 1, ms(storeT0)-int64(500-i), fmt.Sprintf("w=%d", w), fmt.Sprintf("i=%d", i%50))
+				if i%100 == 0 {
+					st.Query(compile(t, widgets.Query{Metric: "c", Agg: "sum"}), ms(storeT0))
+					st.Sweep()
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	if st.SeriesCount() != 400 {
+		t.Fatalf("series = %d, want 400", st.SeriesCount())
+	}
+	res := st.Query(compile(t, widgets.Query{Metric: "c", Reduce: "count", Window: "1m", Agg: "sum"}), ms(storeT0))
+	if res.Series[0].Value != 4000 {
+		t.Fatalf("points = %v, want 4000", res.Series[0].Value)
+	}
+}
