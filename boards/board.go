@@ -29,6 +29,9 @@ const (
 	MaxTitleLength       = 200  // characters in a widget title
 	MaxVariantNameLength = 64   // characters in a variant name
 	MaxBodyBytes         = 1 << 20
+	DefaultRefreshMS     = 1000  // how often displays get new data
+	MinRefreshMS         = 100   // faster costs CPU for nothing a person can see
+	MaxRefreshMS         = 60000 // slower looks dead on a wall
 )
 
 // Themes a board can use.
@@ -49,6 +52,7 @@ type Content struct {
 	Description  string    `json:"description"`
 	Theme        string    `json:"theme"`
 	AllowOverlap bool      `json:"allow_overlap"`
+	RefreshMS    int       `json:"refresh_ms"`
 	Widgets      []Widget  `json:"widgets"`
 	Variants     []Variant `json:"variants"`
 }
@@ -59,6 +63,9 @@ type Widget struct {
 	Kind   string          `json:"kind"`
 	Title  string          `json:"title"`
 	Config json.RawMessage `json:"config"`
+	// Queries bind the widget to data; how many a kind takes is in its
+	// schema.
+	Queries []widgets.Query `json:"queries,omitempty"`
 }
 
 // Variant is one arrangement of the board's widgets for one screen shape.
@@ -107,6 +114,9 @@ func (c *Content) Normalize() {
 	if c.Theme == "" {
 		c.Theme = "dark"
 	}
+	if c.RefreshMS == 0 {
+		c.RefreshMS = DefaultRefreshMS
+	}
 	if c.Widgets == nil {
 		c.Widgets = []Widget{}
 	}
@@ -141,6 +151,9 @@ func (c *Content) Validate(kinds *widgets.Registry) error {
 	}
 	if !contains(Themes, c.Theme) {
 		return errs.Invalidf("theme", "%q is not a theme; use one of: %s", c.Theme, strings.Join(Themes, ", "))
+	}
+	if c.RefreshMS < MinRefreshMS || c.RefreshMS > MaxRefreshMS {
+		return errs.Invalidf("refresh_ms", "is %d; displays refresh every %d to %d ms", c.RefreshMS, MinRefreshMS, MaxRefreshMS)
 	}
 	if len(c.Widgets) > MaxWidgets {
 		return errs.Invalidf("widgets", "a board holds at most %d widgets, this one has %d", MaxWidgets, len(c.Widgets))
@@ -193,6 +206,17 @@ func (w *Widget) validate(field string, kinds *widgets.Registry) error {
 	}
 	if err := kind.ValidateConfig(w.Config); err != nil {
 		return errs.Prefix(field+".config", err)
+	}
+	if len(w.Queries) > kind.MaxQueries {
+		if kind.MaxQueries == 0 {
+			return errs.Invalidf(field+".queries", "a %s widget shows no data: remove its queries", kind.Name)
+		}
+		return errs.Invalidf(field+".queries", "has %d queries; a %s widget takes at most %d", len(w.Queries), kind.Name, kind.MaxQueries)
+	}
+	for j, q := range w.Queries {
+		if _, err := q.Compile(); err != nil {
+			return errs.Prefix(fmt.Sprintf("%s.queries[%d]", field, j), err)
+		}
 	}
 	return nil
 }

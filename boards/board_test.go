@@ -30,6 +30,7 @@ func boardFixture() boards.Content {
 		Name:        "Ops",
 		Description: "Production at a glance",
 		Theme:       "dark",
+		RefreshMS:   1000,
 		Widgets: []boards.Widget{
 			{ID: "cpu", Kind: "stat", Title: "CPU", Config: json.RawMessage(`{"unit":"percent","decimals":0}`)},
 			{ID: "tps", Kind: "timeseries", Title: "Transactions", Config: json.RawMessage(`{"style":"area","unit":"req/s"}`)},
@@ -431,6 +432,7 @@ func TestValidateWithoutNormalize(t *testing.T) {
 	}{
 		{"NoVariants", func(c *boards.Content) { c.Variants = nil }, "variants", "a board needs at least one variant"},
 		{"EmptyTheme", func(c *boards.Content) { c.Theme = "" }, "theme", `"" is not a theme; use one of: dark, light`},
+		{"NoRefresh", func(c *boards.Content) { c.RefreshMS = 0 }, "refresh_ms", "is 0; displays refresh every 100 to 60000 ms"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

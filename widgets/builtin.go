@@ -20,7 +20,7 @@ func decimalsField(def float64) Field {
 func Builtin() *Registry {
 	return NewRegistry(
 		&Kind{
-			Name: "stat", Label: "Stat", DefaultSize: Size{W: 8, H: 5},
+			Name: "stat", Label: "Stat", DefaultSize: Size{W: 8, H: 5}, MaxQueries: 1,
 			Description: "One big number with its unit, coloured by state.",
 			Fields: []Field{
 				unitField(),
@@ -30,7 +30,7 @@ func Builtin() *Registry {
 			},
 		},
 		&Kind{
-			Name: "timeseries", Label: "Time series", DefaultSize: Size{W: 16, H: 8},
+			Name: "timeseries", Label: "Time series", DefaultSize: Size{W: 16, H: 8}, MaxQueries: MaxQueriesPerWidget,
 			Description: "Lines or areas over time.",
 			Fields: []Field{
 				{Name: "style", Label: "Style", Type: TypeEnum, Enum: []string{"line", "area", "stacked"}, Default: "line"},
@@ -39,7 +39,7 @@ func Builtin() *Registry {
 			},
 		},
 		&Kind{
-			Name: "gauge", Label: "Gauge", DefaultSize: Size{W: 8, H: 8},
+			Name: "gauge", Label: "Gauge", DefaultSize: Size{W: 8, H: 8}, MaxQueries: 1,
 			Description: "A speed meter between a minimum and a maximum.",
 			Fields: []Field{
 				{Name: "min", Label: "Minimum", Type: TypeNumber, Default: 0.0},

@@ -67,6 +67,9 @@ type Kind struct {
 	Description string  `json:"description"`
 	DefaultSize Size    `json:"default_size"` // on the default 48×27 grid
 	Fields      []Field `json:"config"`
+	// MaxQueries is how many queries a widget of this kind takes (0: it
+	// shows no data, like text or a clock).
+	MaxQueries int `json:"max_queries"`
 	// Check validates combinations of fields once each field is valid on its
 	// own; cfg holds the config with defaults applied.
 	Check func(cfg map[string]any) error `json:"-"`

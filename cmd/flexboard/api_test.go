@@ -115,7 +115,7 @@ func TestCreateBoardRejected(t *testing.T) {
 		{"TruncatedJSON", `{"name": "x"`, nil, 400, "invalid", "", "ends too early"},
 		{"EmptyBody", ``, nil, 400, "invalid", "", "body is empty"},
 		{"TrailingData", `{"name":"x"} {}`, nil, 400, "invalid", "", "unexpected data after"},
-		{"UnknownField", `{"name":"x","colour":"red"}`, nil, 400, "invalid", "colour", "unknown field; allowed here: allow_overlap, created_at, description, id, name, revision, theme, updated_at, variants, widgets"},
+		{"UnknownField", `{"name":"x","colour":"red"}`, nil, 400, "invalid", "colour", "unknown field; allowed here: allow_overlap, created_at, description, id, name, refresh_ms, revision, theme, updated_at, variants, widgets"},
 		{"UnknownNestedField", `{"name":"x","widgets":[{"id":"a","kind":"stat","size":3}]}`, nil, 400, "invalid", "widgets[0].size", "unknown field"},
 		{"WrongType", `{"name":7}`, nil, 400, "invalid", "name", "must be a string, got the number 7"},
 		{"WrongNestedType", `{"name":"x","variants":[{"name":"a","canvas":{"width":"1920","height":1080},"grid":{"columns":1,"rows":1}}]}`, nil, 400, "invalid", "variants[0].canvas.width", "must be a whole number, got a string"},
@@ -135,6 +135,10 @@ func TestCreateBoardRejected(t *testing.T) {
 		{"GridTooFine", `{"name":"x","variants":[{"name":"a","canvas":{"width":1920,"height":1080},"grid":{"columns":257,"rows":1}}]}`, nil, 400, "invalid", "variants[0].grid.columns", "1 to 256"},
 		{"PlacementOutside", `{"name":"x","widgets":[{"id":"a","kind":"stat"}],"variants":[{"name":"a","canvas":{"width":1920,"height":1080},"grid":{"columns":4,"rows":4},"placements":[{"widget":"a","x":2,"y":0,"w":3,"h":1}]}]}`, nil, 400, "invalid", "variants[0].placements[0]", "past the grid's 4 columns"},
 		{"PlacementUnknownWidget", `{"name":"x","variants":[{"name":"a","canvas":{"width":1920,"height":1080},"grid":{"columns":4,"rows":4},"placements":[{"widget":"ghost","x":0,"y":0,"w":1,"h":1}]}]}`, nil, 400, "invalid", "variants[0].placements", "has 1 placements for 0 widgets"},
+		{"BadRefresh", `{"name":"x","refresh_ms":50}`, nil, 400, "invalid", "refresh_ms", "100 to 60000 ms"},
+		{"BadQuery", `{"name":"x","widgets":[{"id":"a","kind":"stat","queries":[{"metric":"cpu","match":[{"label":"host","op":"~","value":"a"}]}]}]}`, nil, 400, "invalid", "widgets[0].queries[0].match[0].op", `"~" is not an operator`},
+		{"QueriesOnText", `{"name":"x","widgets":[{"id":"a","kind":"text","queries":[{"metric":"cpu"}]}]}`, nil, 400, "invalid", "widgets[0].queries", "a text widget shows no data"},
+		{"TooManyQueries", `{"name":"x","widgets":[{"id":"a","kind":"stat","queries":[{"metric":"a"},{"metric":"b"}]}]}`, nil, 400, "invalid", "widgets[0].queries", "a stat widget takes at most 1"},
 		{"DuplicateWidgetID", `{"name":"x","widgets":[{"id":"a","kind":"stat"},{"id":"a","kind":"clock"}]}`, nil, 400, "invalid", "widgets[1].id", "already the id of widgets[0]"},
 	}
 	for _, c := range cases {
