@@ -21,6 +21,15 @@ type Handler struct {
 	Store Store
 	Kinds *widgets.Registry
 	Log   *slog.Logger
+	// Changed, if set, is called after a change to a board is committed
+	// (saved, restored, trashed, purged), so open displays follow it.
+	Changed func(id string)
+}
+
+func (h *Handler) changed(id string) {
+	if h.Changed != nil {
+		h.Changed(id)
+	}
 }
 
 // Register mounts the boards API on r (the /api/v1 group).
@@ -131,6 +140,7 @@ func (h *Handler) update(c *fiber.Ctx) error {
 		return err
 	}
 	h.Log.Info("board saved", "id", b.ID, "revision", b.Revision)
+	h.changed(b.ID)
 	c.Set(fiber.HeaderETag, httpx.ETag(b.Revision))
 	return c.JSON(b)
 }
@@ -161,6 +171,7 @@ func (h *Handler) delete(c *fiber.Ctx) error {
 		return err
 	}
 	h.Log.Info("board moved to trash", "id", id)
+	h.changed(id)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
@@ -170,6 +181,7 @@ func (h *Handler) restore(c *fiber.Ctx) error {
 		return err
 	}
 	h.Log.Info("board restored from trash", "id", b.ID)
+	h.changed(b.ID)
 	c.Set(fiber.HeaderETag, httpx.ETag(b.Revision))
 	return c.JSON(b)
 }
@@ -180,6 +192,7 @@ func (h *Handler) purge(c *fiber.Ctx) error {
 		return err
 	}
 	h.Log.Info("board purged", "id", id)
+	h.changed(id)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
@@ -293,6 +306,7 @@ func (h *Handler) restoreVersion(c *fiber.Ctx) error {
 			return err
 		}
 		h.Log.Info("board version restored", "id", id, "from_revision", rev, "revision", b.Revision)
+		h.changed(id)
 		c.Set(fiber.HeaderETag, httpx.ETag(b.Revision))
 		return c.JSON(b)
 	}

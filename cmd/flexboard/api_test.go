@@ -471,12 +471,12 @@ func TestServerWideBodyLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "PUT /api/v1/boards/x HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", 5<<20)
+	fmt.Fprintf(conn, "PUT /api/v1/boards/x HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", maxRequestBody+1)
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
 	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(res.Body)
-	wantError(t, response{Status: res.StatusCode, Header: res.Header, Body: body}, http.StatusRequestEntityTooLarge, "too_large", "", "over the server's limit of 4194304 bytes")
+	wantError(t, response{Status: res.StatusCode, Header: res.Header, Body: body}, http.StatusRequestEntityTooLarge, "too_large", "", fmt.Sprintf("over the server's limit of %d bytes", maxRequestBody))
 }

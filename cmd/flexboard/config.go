@@ -8,8 +8,11 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/flexboard/flexboard/stream"
 )
 
 // Config is everything `flexboard serve` can be told.
@@ -19,6 +22,10 @@ type Config struct {
 	LogLevel        string
 	LogFormat       string
 	ShutdownTimeout time.Duration
+	Limits          stream.Limits
+	IngestToken     string
+	AllowedOrigins  []string
+	MaxDisplays     int
 }
 
 // option is one flag with its environment fallback; help is generated from
@@ -46,11 +53,68 @@ var serveOptions = []option{
 			c.ShutdownTimeout = d
 			return nil
 		}},
+	{"memory-window", "FLEXBOARD_MEMORY_WINDOW", "1h", "how far back points are kept in memory at full resolution (1m to 168h)",
+		durOpt(func(c *Config) *time.Duration { return &c.Limits.Window })},
+	{"max-series", "FLEXBOARD_MAX_SERIES", "1000000", "active series in memory; new series beyond it are refused (429)",
+		intOpt(func(c *Config) *int { return &c.Limits.MaxSeries })},
+	{"max-points", "FLEXBOARD_MAX_POINTS", "67108864", "points in memory, all series together, 16 bytes each (default 1 GiB)",
+		func(c *Config, v string) error {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return fmt.Errorf("%q is not a whole number", v)
+			}
+			c.Limits.MaxPoints = n
+			return nil
+		}},
+	{"max-tx-series", "FLEXBOARD_MAX_TX_SERIES", "1000", "transaction series (service and labels) kept for hitmaps",
+		intOpt(func(c *Config) *int { return &c.Limits.MaxTxSeries })},
+	{"max-labels", "FLEXBOARD_MAX_LABELS", "32", "labels per series",
+		intOpt(func(c *Config) *int { return &c.Limits.MaxLabels })},
+	{"max-label-name", "FLEXBOARD_MAX_LABEL_NAME", "128", "bytes in a label name",
+		intOpt(func(c *Config) *int { return &c.Limits.MaxLabelName })},
+	{"max-label-value", "FLEXBOARD_MAX_LABEL_VALUE", "1024", "bytes in a label value",
+		intOpt(func(c *Config) *int { return &c.Limits.MaxLabelValue })},
+	{"ingest-token", "FLEXBOARD_INGEST_TOKEN", "", "when set, ingest requires Authorization: Bearer <token>",
+		func(c *Config, v string) error { c.IngestToken = v; return nil }},
+	{"allowed-origins", "FLEXBOARD_ALLOWED_ORIGINS", "", "comma-separated browser origins, besides the server's own, that may open websockets",
+		func(c *Config, v string) error {
+			c.AllowedOrigins = nil
+			for _, o := range strings.Split(v, ",") {
+				if o = strings.TrimSpace(o); o != "" {
+					c.AllowedOrigins = append(c.AllowedOrigins, o)
+				}
+			}
+			return nil
+		}},
+	{"max-displays", "FLEXBOARD_MAX_DISPLAYS", "20000", "display websockets accepted at once",
+		intOpt(func(c *Config) *int { return &c.MaxDisplays })},
+}
+
+func intOpt(field func(*Config) *int) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a whole number", v)
+		}
+		*field(c) = n
+		return nil
+	}
+}
+
+func durOpt(field func(*Config) *time.Duration) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("%q is not a duration such as 1h or 90m", v)
+		}
+		*field(c) = d
+		return nil
+	}
 }
 
 // parseServe reads flags over environment variables over defaults.
 func parseServe(args []string, getenv func(string) string) (Config, error) {
-	var cfg Config
+	cfg := Config{Limits: stream.DefaultLimits()}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
@@ -96,7 +160,10 @@ func (c Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("--shutdown-timeout %s: must be positive", c.ShutdownTimeout)
 	}
-	return nil
+	if c.MaxDisplays < 1 {
+		return fmt.Errorf("--max-displays must be at least 1")
+	}
+	return c.Limits.Validate()
 }
 
 func parseLevel(s string) (slog.Level, error) {

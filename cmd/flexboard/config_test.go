@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flexboard/flexboard/stream"
 )
 
 func TestHelpDocumentsEveryFlag(t *testing.T) {
@@ -46,9 +49,14 @@ func TestConfigPrecedence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{Addr: "127.0.0.1:9000", DB: "/tmp/flag.db", LogLevel: "warn", LogFormat: "text", ShutdownTimeout: 10 * time.Second}
-	if cfg != want {
+	want := Config{Addr: "127.0.0.1:9000", DB: "/tmp/flag.db", LogLevel: "warn", LogFormat: "text", ShutdownTimeout: 10 * time.Second,
+		Limits: stream.DefaultLimits(), MaxDisplays: 20000}
+	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("config = %+v, want %+v", cfg, want)
+	}
+	origins, err := parseServe([]string{"--allowed-origins", "https://a.example, https://b.example"}, func(string) string { return "" })
+	if err != nil || !reflect.DeepEqual(origins.AllowedOrigins, []string{"https://a.example", "https://b.example"}) {
+		t.Fatalf("allowed origins = %q, %v", origins.AllowedOrigins, err)
 	}
 	def, err := parseServe(nil, func(string) string { return "" })
 	if err != nil {
@@ -72,6 +80,9 @@ func TestConfigRejected(t *testing.T) {
 		{"BadEnvDuration", nil, map[string]string{"FLEXBOARD_SHUTDOWN_TIMEOUT": "soon"}, `environment FLEXBOARD_SHUTDOWN_TIMEOUT: "soon" is not a duration`},
 		{"NegativeTimeout", []string{"--shutdown-timeout", "-1s"}, nil, "must be positive"},
 		{"UnknownFlag", []string{"--port", "1"}, nil, "flag provided but not defined: -port"},
+		{"BadWindow", []string{"--memory-window", "10s"}, nil, "--memory-window must be 1m to 168h"},
+		{"BadMaxSeries", []string{"--max-series", "lots"}, nil, `"lots" is not a whole number`},
+		{"ZeroDisplays", nil, map[string]string{"FLEXBOARD_MAX_DISPLAYS": "0"}, "--max-displays must be at least 1"},
 		{"StrayArgument", []string{"now"}, nil, `unexpected argument "now"`},
 	}
 	for _, c := range cases {

@@ -16,6 +16,7 @@ import (
 	"github.com/flexboard/flexboard/internal/httpx"
 	"github.com/flexboard/flexboard/internal/sqlitedb"
 	"github.com/flexboard/flexboard/static"
+	"github.com/flexboard/flexboard/stream"
 	"github.com/flexboard/flexboard/widgets"
 )
 
@@ -23,7 +24,7 @@ import (
 // larger from its Content-Length before reading it. Routes check their own,
 // smaller limits (boards.MaxBodyBytes) and answer 413 themselves, after
 // reading the body, so ordinary clients get the answer instead of a reset.
-const maxRequestBody = 4 << 20
+const maxRequestBody = stream.MaxIngestBody
 
 // Run starts the server and blocks until ctx is cancelled, then shuts down
 // gracefully: it stops accepting, lets in-flight requests finish within
@@ -40,10 +41,17 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 		}
 	}()
 
-	app, err := newApp(db, log)
+	store := stream.NewStore(cfg.Limits, nil)
+	hubCfg := stream.DefaultHubConfig()
+	hubCfg.MaxDisplays = cfg.MaxDisplays
+	hub := stream.NewHub(hubCfg, store, viewLoader{store: boards.NewSQLiteStore(db)}, log)
+	app, err := newApp(cfg, db, store, hub, log)
 	if err != nil {
 		return err
 	}
+	sweepCtx, stopSweep := context.WithCancel(context.Background())
+	defer stopSweep()
+	go sweep(sweepCtx, store)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -61,7 +69,12 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout.String())
+	log.Info("shutting down: closing displays, finishing in-flight requests", "timeout", cfg.ShutdownTimeout.String())
+	// Fiber's Shutdown does not close hijacked websockets: the hub tells
+	// each display and closes it with GoingAway first.
+	hubCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout/2)
+	hub.Shutdown(hubCtx)
+	cancel()
 	if err := app.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
 		log.Warn("shutdown did not finish cleanly", "err", err)
 	}
@@ -71,7 +84,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 }
 
 // newApp wires the packages into one Fiber app.
-func newApp(db *sql.DB, log *slog.Logger) (*fiber.App, error) {
+func newApp(cfg Config, db *sql.DB, store *stream.Store, hub *stream.Hub, log *slog.Logger) (*fiber.App, error) {
 	app := fiber.New(fiber.Config{
 		AppName:               "flexboard",
 		DisableStartupMessage: true,
@@ -103,8 +116,12 @@ func newApp(db *sql.DB, log *slog.Logger) (*fiber.App, error) {
 		return c.JSON(fiber.Map{"status": "ok", "version": version})
 	})
 
+	(&stream.MetricsHandler{Store: store, Hub: hub, Version: version}).Register(app)
 	api := app.Group("/api/v1")
-	(&boards.Handler{Store: boards.NewSQLiteStore(db), Kinds: widgets.Builtin(), Log: log}).Register(api)
+	(&boards.Handler{Store: boards.NewSQLiteStore(db), Kinds: widgets.Builtin(), Log: log, Changed: hub.BoardChanged}).Register(api)
+	(&stream.IngestHandler{Store: store, Token: cfg.IngestToken, Log: log}).Register(api)
+	(&stream.QueryHandler{Store: store}).Register(api)
+	(&stream.StreamHandler{Hub: hub, AllowedOrigins: cfg.AllowedOrigins}).Register(api)
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound }) // JSON 404 for unknown API paths
 
 	pages, err := static.New()
@@ -113,6 +130,20 @@ func newApp(db *sql.DB, log *slog.Logger) (*fiber.App, error) {
 	}
 	pages.Register(app)
 	return app, nil
+}
+
+// sweep drops expired points and silent series every 10 s.
+func sweep(ctx context.Context, store *stream.Store) {
+	t := time.NewTicker(10 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			store.Sweep()
+		}
+	}
 }
 
 // baseURL is the address a person on this machine can open.

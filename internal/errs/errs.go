@@ -13,11 +13,13 @@ type Code string
 
 // The codes a client can see.
 const (
-	Invalid      Code = "invalid"     // the input breaks a rule: 400
-	NotFound     Code = "not_found"   // no such thing: 404
-	Conflict     Code = "conflict"    // the thing changed or is in the wrong state: 409
-	TooLarge     Code = "too_large"   // body or collection over a documented limit: 413
-	Unsupported  Code = "unsupported" // wrong Content-Type: 415
+	Invalid      Code = "invalid"      // the input breaks a rule: 400
+	NotFound     Code = "not_found"    // no such thing: 404
+	Conflict     Code = "conflict"     // the thing changed or is in the wrong state: 409
+	TooLarge     Code = "too_large"    // body or collection over a documented limit: 413
+	Unsupported  Code = "unsupported"  // wrong Content-Type: 415
+	RateLimited  Code = "rate_limited" // a capacity limit was reached; retry later: 429
+	Unavailable  Code = "unavailable"  // the server cannot take this now (shutting down, full): 503
 	Unauthorized Code = "unauthorized"
 	Forbidden    Code = "forbidden"
 	Internal     Code = "internal"

@@ -30,6 +30,10 @@ func Status(code errs.Code) int {
 		return fiber.StatusRequestEntityTooLarge
 	case errs.Unsupported:
 		return fiber.StatusUnsupportedMediaType
+	case errs.RateLimited:
+		return fiber.StatusTooManyRequests
+	case errs.Unavailable:
+		return fiber.StatusServiceUnavailable
 	case errs.Unauthorized:
 		return fiber.StatusUnauthorized
 	case errs.Forbidden:

@@ -93,7 +93,7 @@ func TestErrorHandler(t *testing.T) {
 func TestStatusCoversEveryCode(t *testing.T) {
 	want := map[errs.Code]int{
 		errs.Invalid: 400, errs.Unauthorized: 401, errs.Forbidden: 403, errs.NotFound: 404,
-		errs.Conflict: 409, errs.TooLarge: 413, errs.Unsupported: 415, errs.Internal: 500,
+		errs.Conflict: 409, errs.TooLarge: 413, errs.Unsupported: 415, errs.RateLimited: 429, errs.Unavailable: 503, errs.Internal: 500,
 	}
 	for code, status := range want {
 		if got := httpx.Status(code); got != status {

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/flexboard/flexboard/boards"
+	"github.com/flexboard/flexboard/internal/errs"
+	"github.com/flexboard/flexboard/stream"
+)
+
+// viewLoader turns stored boards into what the hub streams: the widgets
+// placed in one variant with their compiled queries. It lives in cmd because
+// it is the one place that sees both boards and stream.
+type viewLoader struct {
+	store boards.Store
+}
+
+var _ stream.BoardLoader = viewLoader{}
+
+// LoadView implements stream.BoardLoader. An empty variant means the
+// board's first.
+func (l viewLoader) LoadView(ctx context.Context, id, variant string) (*stream.View, error) {
+	b, err := l.store.FindBoardByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var v *boards.Variant
+	names := make([]string, len(b.Variants))
+	for i := range b.Variants {
+		names[i] = b.Variants[i].Name
+		if variant == "" && i == 0 || b.Variants[i].Name == variant {
+			v = &b.Variants[i]
+		}
+	}
+	if v == nil {
+		return nil, errs.E(errs.NotFound, "variant", "board %q has no variant %q; its variants: %s", id, variant, strings.Join(names, ", "))
+	}
+	layout, err := json.Marshal(b)
+	if err != nil {
+		return nil, fmt.Errorf("encode board %s: %w", id, err)
+	}
+	byID := make(map[string]*boards.Widget, len(b.Widgets))
+	for i := range b.Widgets {
+		byID[b.Widgets[i].ID] = &b.Widgets[i]
+	}
+	view := &stream.View{Board: b.ID, Variant: v.Name, Revision: b.Revision,
+		Refresh: time.Duration(b.RefreshMS) * time.Millisecond, Layout: layout}
+	for _, p := range v.Placements {
+		w := byID[p.Widget]
+		vw := stream.ViewWidget{ID: w.ID}
+		for j, q := range w.Queries {
+			c, err := q.Compile()
+			if err != nil { // saved boards were validated; a rule may have tightened since
+				return nil, fmt.Errorf("board %s widget %s query %d: %w", id, w.ID, j, err)
+			}
+			vw.Queries = append(vw.Queries, c)
+		}
+		view.Widgets = append(view.Widgets, vw)
+	}
+	return view, nil
+}

@@ -1,0 +1,472 @@
+package stream
+
+// The hub pushes each display what its board's widgets need.
+//
+// Policy (after centrifuge, the hub behind Grafana Live):
+//
+//   - Work is shared. Displays of the same board and variant form a group.
+//     Once per refresh interval the group runs every widget's queries once,
+//     encodes one update frame holding only the widgets whose data changed,
+//     and hands the same bytes to every display of the group: 10,000
+//     displays of a board cost one computation and 10,000 writes.
+//   - The hub never blocks a publisher. A group never waits for a display:
+//     it stores the frame in a ring of recent frames, sets a one-slot
+//     wake-up for each display and moves on.
+//   - Only the latest data is pending. Each display has one writer goroutine
+//     that, when woken, sends what the display lacks: the newest frame if it
+//     is one behind, else one coalesced frame with the current data of every
+//     widget changed since the display's last frame, else (too far behind,
+//     or a new epoch) a full snapshot. A slow display therefore costs memory
+//     bounded by its board's widget count, never a growing queue.
+//   - A display that cannot keep up is closed. Every write has a deadline
+//     (Config.WriteTimeout); a display that misses it is disconnected with
+//     close code 4008 (CloseTooSlow) and resyncs when it reconnects.
+//   - Liveness: the writer pings every PingInterval; a display that sends
+//     nothing (pong, resume) for PongTimeout is closed, so half-open
+//     connections go within 30 s.
+//   - Shutdown tells every display ("shutdown") and closes it with 1001
+//     GoingAway, so displays reconnect to the next server at once.
+//
+// docs/protocol.md documents every message.
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/flexboard/flexboard/internal/errs"
+	"github.com/flexboard/flexboard/widgets"
+)
+
+// Close codes a display can receive besides the standard ones.
+const (
+	CloseTooSlow   = 4008 // the display did not take a frame within the write timeout
+	CloseBoardGone = 4404 // the board was deleted
+	CloseIdle      = 4000 // nothing received from the display within the pong timeout
+)
+
+// ProtocolVersion is sent in hello; it changes when a message changes
+// incompatibly.
+const ProtocolVersion = 1
+
+// HubConfig tunes the hub.
+type HubConfig struct {
+	WriteTimeout time.Duration // a write that takes longer closes the display
+	PingInterval time.Duration // how often the server pings
+	PongTimeout  time.Duration // how long a display may stay silent
+	ResumeFrames int           // recent frames kept per group for resuming displays
+	MaxDisplays  int           // connections accepted at once
+}
+
+// DefaultHubConfig is the configuration of a server started without flags.
+func DefaultHubConfig() HubConfig {
+	return HubConfig{WriteTimeout: 5 * time.Second, PingInterval: 10 * time.Second, PongTimeout: 30 * time.Second, ResumeFrames: 64, MaxDisplays: 20000}
+}
+
+// View is what the hub needs of one variant of a board.
+type View struct {
+	Board    string
+	Variant  string
+	Revision int64
+	Refresh  time.Duration
+	Widgets  []ViewWidget
+	// Layout is the board document sent in "board" messages.
+	Layout json.RawMessage
+}
+
+// ViewWidget is a widget placed in the variant, with its compiled queries.
+type ViewWidget struct {
+	ID      string
+	Queries []*widgets.Compiled
+}
+
+// BoardLoader gives the hub board views; an errs.NotFound error means the
+// board or the variant does not exist.
+type BoardLoader interface {
+	LoadView(ctx context.Context, board, variant string) (*View, error)
+}
+
+// Hub keeps the groups of connected displays.
+type Hub struct {
+	cfg    HubConfig
+	store  *Store
+	boards BoardLoader
+	log    *slog.Logger
+
+	mu      sync.Mutex
+	groups  map[string]*group
+	closing bool
+	wg      sync.WaitGroup // groups and connections
+
+	Stats HubStats
+}
+
+// HubStats are counters for /metrics.
+type HubStats struct {
+	Displays        atomic.Int64
+	Connects        atomic.Int64
+	SlowDisconnects atomic.Int64
+	IdleDisconnects atomic.Int64
+	FramesBuilt     atomic.Int64
+	FramesWritten   atomic.Int64
+	BytesWritten    atomic.Int64
+	Fanout          Histogram // seconds from a frame being built to it being written to a display
+}
+
+// NewHub returns a hub reading data from store and boards from loader.
+func NewHub(cfg HubConfig, store *Store, loader BoardLoader, log *slog.Logger) *Hub {
+	h := &Hub{cfg: cfg, store: store, boards: loader, log: log, groups: map[string]*group{}}
+	h.Stats.Fanout = newHistogram([]float64{.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5})
+	return h
+}
+
+// ErrShuttingDown refuses displays while the server stops.
+var ErrShuttingDown = errors.New("the server is shutting down")
+
+// frame is one encoded message for a group, shared by its displays.
+type frame struct {
+	seq     uint64
+	changed []string
+	ts      int64
+	newest  int64
+	bytes   []byte
+	built   time.Time
+}
+
+// group is the displays of one board variant and the state they share.
+type group struct {
+	hub            *Hub
+	key            string
+	board, variant string
+	epoch          string
+	reload         chan struct{} // one slot: the board changed
+	stop           chan struct{}
+
+	mu       sync.Mutex
+	view     *View
+	clients  map[*client]struct{}
+	seq      uint64
+	data     map[string]json.RawMessage
+	frames   []*frame
+	snap     *frame
+	boardMsg []byte
+	stopped  bool
+}
+
+func newEpoch() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// join adds c to the group of its board variant, creating the group (and
+// computing its first frame) if needed.
+func (h *Hub) join(ctx context.Context, c *client, view *View) (*group, error) {
+	key := view.Board + "\x00" + view.Variant
+	h.mu.Lock()
+	if h.closing {
+		h.mu.Unlock()
+		return nil, ErrShuttingDown
+	}
+	g := h.groups[key]
+	if g == nil {
+		g = &group{hub: h, key: key, board: view.Board, variant: view.Variant, epoch: newEpoch(),
+			reload: make(chan struct{}, 1), stop: make(chan struct{}), clients: map[*client]struct{}{},
+			data: map[string]json.RawMessage{}, frames: make([]*frame, h.cfg.ResumeFrames)}
+		g.setView(view)
+		g.tick() // the first display draws at once
+		h.groups[key] = g
+		h.wg.Add(1)
+		go g.run()
+	}
+	g.mu.Lock()
+	g.clients[c] = struct{}{}
+	g.mu.Unlock()
+	h.mu.Unlock()
+	return g, nil
+}
+
+// leave removes c; the last display to leave stops the group.
+func (g *group) leave(c *client) {
+	h := g.hub
+	h.mu.Lock()
+	g.mu.Lock()
+	delete(g.clients, c)
+	empty := len(g.clients) == 0 && !g.stopped
+	if empty {
+		g.stopped = true
+		delete(h.groups, g.key)
+	}
+	g.mu.Unlock()
+	h.mu.Unlock()
+	if empty {
+		close(g.stop)
+	}
+}
+
+// BoardChanged tells the hub that a board was saved, restored or deleted:
+// its groups reload it and send displays the new layout.
+func (h *Hub) BoardChanged(board string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, g := range h.groups {
+		if g.board == board {
+			select {
+			case g.reload <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
+
+func (g *group) setView(v *View) {
+	msg, _ := json.Marshal(struct {
+		Type     string          `json:"type"`
+		Revision int64           `json:"revision"`
+		Board    json.RawMessage `json:"board"`
+	}{"board", v.Revision, v.Layout})
+	g.mu.Lock()
+	g.view = v
+	g.boardMsg = msg
+	// Data of widgets no longer placed is dropped; new ones come with the
+	// next tick as changes.
+	keep := map[string]json.RawMessage{}
+	for _, w := range v.Widgets {
+		if d, ok := g.data[w.ID]; ok {
+			keep[w.ID] = d
+		}
+	}
+	g.data = keep
+	g.snap = nil
+	g.mu.Unlock()
+}
+
+func (g *group) run() {
+	defer g.hub.wg.Done()
+	g.mu.Lock()
+	refresh := g.view.Refresh
+	g.mu.Unlock()
+	t := time.NewTicker(refresh)
+	defer t.Stop()
+	for {
+		select {
+		case <-g.stop:
+			return
+		case <-t.C:
+			g.tick()
+		case <-g.reload:
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			v, err := g.hub.boards.LoadView(ctx, g.board, g.variant)
+			cancel()
+			if errs.CodeOf(err) == errs.NotFound {
+				g.hub.log.Info("board gone: closing its displays", "board", g.board, "variant", g.variant)
+				g.closeAll(CloseBoardGone, "board deleted")
+				continue
+			}
+			if err != nil {
+				g.hub.log.Error("reload board for displays", "board", g.board, "err", err)
+				continue
+			}
+			g.setView(v)
+			g.mu.Lock()
+			msg := g.boardMsg
+			for c := range g.clients {
+				c.sendControl(msg)
+			}
+			g.mu.Unlock()
+			if v.Refresh != refresh {
+				refresh = v.Refresh
+				t.Reset(refresh)
+			}
+			g.tick()
+		}
+	}
+}
+
+// widgetData is the data of one widget: one result per query.
+type widgetData struct {
+	Results []*Result `json:"results"`
+}
+
+// tick computes every widget once and publishes a frame.
+func (g *group) tick() {
+	g.mu.Lock()
+	view := g.view
+	g.mu.Unlock()
+	st := g.hub.store
+	now := st.Now()
+	type out struct {
+		id     string
+		data   []byte
+		newest int64
+	}
+	outs := make([]out, 0, len(view.Widgets))
+	for _, w := range view.Widgets {
+		if len(w.Queries) == 0 {
+			continue
+		}
+		wd := widgetData{Results: make([]*Result, len(w.Queries))}
+		var newest int64
+		for i, q := range w.Queries {
+			wd.Results[i] = st.Query(q, now)
+			newest = max(newest, wd.Results[i].Newest)
+		}
+		b, err := json.Marshal(wd)
+		if err != nil {
+			g.hub.log.Error("encode widget data", "board", g.board, "widget", w.ID, "err", err)
+			continue
+		}
+		outs = append(outs, out{w.ID, b, newest})
+	}
+
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	changed := map[string]json.RawMessage{}
+	var newest int64
+	f := &frame{ts: now, built: time.Now()}
+	for _, o := range outs {
+		if !bytes.Equal(g.data[o.id], o.data) {
+			g.data[o.id] = o.data
+			changed[o.id] = o.data
+			f.changed = append(f.changed, o.id)
+			newest = max(newest, o.newest)
+		}
+	}
+	g.seq++
+	f.seq, f.newest = g.seq, newest
+	f.bytes = encodeFrame("update", g.epoch, f.seq, f.ts, f.newest, changed)
+	g.frames[f.seq%uint64(len(g.frames))] = f
+	g.snap = nil
+	g.hub.Stats.FramesBuilt.Add(1)
+	for c := range g.clients {
+		c.wakeUp()
+	}
+}
+
+func encodeFrame(typ, epoch string, seq uint64, ts, newest int64, w map[string]json.RawMessage) []byte {
+	b, _ := json.Marshal(struct {
+		Type     string                     `json:"type"`
+		Epoch    string                     `json:"epoch"`
+		Seq      uint64                     `json:"seq"`
+		TS       int64                      `json:"ts"`
+		IngestTS int64                      `json:"ingest_ts"`
+		Widgets  map[string]json.RawMessage `json:"widgets"`
+	}{typ, epoch, seq, ts, newest, w})
+	return b
+}
+
+// next returns what a display that has frame sent needs next, and the
+// sequence number it brings the display to. The caller does not hold g.mu.
+func (g *group) next(sent uint64) (msg []byte, seq uint64, built time.Time) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	latest := g.seq
+	if sent == latest {
+		return nil, latest, time.Time{}
+	}
+	n := uint64(len(g.frames))
+	cur := g.frames[latest%n]
+	if sent > 0 && sent < latest && latest-sent <= n-1 {
+		if latest-sent == 1 {
+			return cur.bytes, latest, cur.built
+		}
+		// Coalesce: the current data of every widget changed since sent.
+		changed := map[string]json.RawMessage{}
+		newest := int64(0)
+		for s := sent + 1; s <= latest; s++ {
+			f := g.frames[s%n]
+			for _, id := range f.changed {
+				if d, ok := g.data[id]; ok {
+					changed[id] = d
+				}
+			}
+			newest = max(newest, f.newest)
+		}
+		return encodeFrame("update", g.epoch, latest, cur.ts, newest, changed), latest, cur.built
+	}
+	if g.snap == nil || g.snap.seq != latest {
+		g.snap = &frame{seq: latest, bytes: encodeFrame("snapshot", g.epoch, latest, cur.ts, cur.newest, g.data), built: cur.built}
+	}
+	return g.snap.bytes, latest, g.snap.built
+}
+
+// canResume reports whether a display at (epoch, seq) can be brought up to
+// date with frames rather than a snapshot.
+func (g *group) canResume(epoch string, seq uint64) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return epoch == g.epoch && seq > 0 && seq <= g.seq && g.seq-seq <= uint64(len(g.frames))-1
+}
+
+func (g *group) closeAll(code int, reason string) {
+	g.mu.Lock()
+	for c := range g.clients {
+		c.close(code, reason)
+	}
+	g.mu.Unlock()
+}
+
+// Shutdown tells every display that the server is going away and closes it
+// with GoingAway, then waits (until ctx ends) for connections to finish.
+func (h *Hub) Shutdown(ctx context.Context) {
+	h.mu.Lock()
+	h.closing = true
+	groups := make([]*group, 0, len(h.groups))
+	for _, g := range h.groups {
+		groups = append(groups, g)
+	}
+	h.mu.Unlock()
+	for _, g := range groups {
+		g.closeAll(closeGoingAway, "server shutting down")
+	}
+	done := make(chan struct{})
+	go func() { h.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		h.log.Warn("displays did not close in time", "err", ctx.Err())
+	}
+}
+
+const closeGoingAway = 1001
+
+// Histogram is a fixed-bucket histogram for /metrics.
+type Histogram struct {
+	Bounds []float64
+	counts []atomic.Int64 // len(Bounds)+1
+	sum    atomic.Int64   // microseconds
+	n      atomic.Int64
+}
+
+func newHistogram(bounds []float64) Histogram {
+	return Histogram{Bounds: bounds, counts: make([]atomic.Int64, len(bounds)+1)}
+}
+
+// Observe records one value in seconds.
+func (h *Histogram) Observe(sec float64) {
+	i := 0
+	for i < len(h.Bounds) && sec > h.Bounds[i] {
+		i++
+	}
+	h.counts[i].Add(1)
+	h.sum.Add(int64(sec * 1e6))
+	h.n.Add(1)
+}
+
+// Snapshot returns cumulative bucket counts, the sum in seconds and the count.
+func (h *Histogram) Snapshot() (cumulative []int64, sum float64, count int64) {
+	cumulative = make([]int64, len(h.counts))
+	var acc int64
+	for i := range h.counts {
+		acc += h.counts[i].Load()
+		cumulative[i] = acc
+	}
+	return cumulative, float64(h.sum.Load()) / 1e6, h.n.Load()
+}
