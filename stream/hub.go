@@ -189,24 +189,47 @@ func (h *Hub) join(ctx context.Context, c *client, view *View) (*group, error) {
 	g.mu.Lock()
 	g.clients[c] = struct{}{}
 	g.mu.Unlock()
+	h.wg.Add(1) // the connection; under h.mu so that Shutdown's Wait never races it
 	h.mu.Unlock()
 	return g, nil
 }
 
-// leave removes c; the last display to leave stops the group.
+// Closing reports whether the hub is shutting down.
+func (h *Hub) Closing() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.closing
+}
+
+// GroupLinger is how long a board variant's stream outlives its last
+// display, so that a display that reconnects within it resumes with frames
+// instead of a snapshot.
+const GroupLinger = 2 * time.Minute
+
+// leave removes c; a group left empty stops after GroupLinger unless a
+// display joins meanwhile.
 func (g *group) leave(c *client) {
+	g.mu.Lock()
+	delete(g.clients, c)
+	empty := len(g.clients) == 0
+	g.mu.Unlock()
+	if empty {
+		time.AfterFunc(GroupLinger, g.stopIfEmpty)
+	}
+}
+
+func (g *group) stopIfEmpty() {
 	h := g.hub
 	h.mu.Lock()
 	g.mu.Lock()
-	delete(g.clients, c)
-	empty := len(g.clients) == 0 && !g.stopped
-	if empty {
+	stop := len(g.clients) == 0 && !g.stopped
+	if stop {
 		g.stopped = true
 		delete(h.groups, g.key)
 	}
 	g.mu.Unlock()
 	h.mu.Unlock()
-	if empty {
+	if stop {
 		close(g.stop)
 	}
 }
@@ -425,6 +448,13 @@ func (h *Hub) Shutdown(ctx context.Context) {
 	h.mu.Unlock()
 	for _, g := range groups {
 		g.closeAll(closeGoingAway, "server shutting down")
+		g.mu.Lock()
+		stop := !g.stopped
+		g.stopped = true
+		g.mu.Unlock()
+		if stop {
+			close(g.stop)
+		}
 	}
 	done := make(chan struct{})
 	go func() { h.wg.Wait(); close(done) }()

@@ -73,6 +73,9 @@ func (s *StreamHandler) check(c *fiber.Ctx) error {
 	if origin := c.Get(fiber.HeaderOrigin); !OriginAllowed(origin, c.Hostname(), s.AllowedOrigins) {
 		return errs.E(errs.Forbidden, "Origin", "origin %q may not open this stream: pages of this server, or origins given with --allowed-origins", origin)
 	}
+	if s.Hub.Closing() {
+		return errs.E(errs.Unavailable, "", "the server is shutting down: reconnect in a moment")
+	}
 	board := c.Query("board")
 	if board == "" {
 		return errs.Invalidf("board", "is required: the id of the board to stream")
@@ -145,13 +148,12 @@ func (s *StreamHandler) serve(conn *fws.Conn) {
 	}
 	c := &client{hub: h, conn: conn.Conn, wake: make(chan struct{}, 1), ctrl: make(chan []byte, 8),
 		resume: make(chan resumePoint, 1), quit: make(chan struct{})}
-	h.wg.Add(1)
-	defer h.wg.Done()
 	g, err := h.join(context.Background(), c, view)
 	if err != nil {
 		conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeGoingAway, err.Error()), time.Now().Add(time.Second))
 		return
 	}
+	defer h.wg.Done()
 	c.g = g
 	if rp, ok := conn.Locals("flexboard.resume").(resumePoint); ok && g.canResume(rp.epoch, rp.seq) {
 		c.sent = rp.seq
@@ -178,6 +180,11 @@ func (c *client) readLoop() {
 		c.conn.SetReadDeadline(time.Now().Add(cfg.PongTimeout))
 		_, msg, err := c.conn.ReadMessage()
 		if err != nil {
+			select {
+			case <-c.quit: // the writer is closing the connection
+				return
+			default:
+			}
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
 				c.hub.Stats.IdleDisconnects.Add(1)
@@ -206,7 +213,9 @@ func (c *client) readLoop() {
 // writeLoop is the only goroutine that writes to the connection.
 func (c *client) writeLoop(view *View) {
 	h := c.hub
-	defer c.conn.Close() // unblocks the reader
+	// fasthttp closes a hijacked connection only when the handler returns
+	// (Close on it does nothing), so the reader is woken with a deadline.
+	defer c.conn.SetReadDeadline(time.Now())
 	ping := time.NewTicker(h.cfg.PingInterval)
 	defer ping.Stop()
 
@@ -220,6 +229,7 @@ func (c *client) writeLoop(view *View) {
 	boardMsg := g.boardMsg
 	g.mu.Unlock()
 	if c.write(hello, time.Time{}) != nil || c.write(boardMsg, time.Time{}) != nil || c.deliver() != nil {
+		c.close(0, "")
 		return
 	}
 	for {
@@ -247,6 +257,7 @@ func (c *client) writeLoop(view *View) {
 			err = c.write([]byte(`{"type":"ping","ts":`+strconv.FormatInt(h.store.Now(), 10)+`}`), time.Time{})
 		}
 		if err != nil {
+			c.close(0, "")
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
 				h.Stats.SlowDisconnects.Add(1)
