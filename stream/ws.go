@@ -269,8 +269,22 @@ func (c *client) writeLoop(view *View) {
 	}
 }
 
-// deliver sends the display what it lacks.
+// deliver sends the display what it lacks. Pending layout messages go
+// first: the group queues a "board" message before it publishes the frame
+// computed for that layout, so draining them here keeps a display from
+// getting data of a widget before the layout that places it.
 func (c *client) deliver() error {
+	for {
+		select {
+		case msg := <-c.ctrl:
+			if err := c.write(msg, time.Time{}); err != nil {
+				return err
+			}
+			continue
+		default:
+		}
+		break
+	}
 	msg, seq, built := c.g.next(c.sent)
 	if msg == nil {
 		return nil
