@@ -228,8 +228,8 @@ func quantile(xs []float64, q float64) float64 {
 	return xs[lo] + (xs[hi]-xs[lo])*(pos-float64(lo))
 }
 
-// group is an aggregation accumulator.
-type group struct {
+// aggregate is an aggregation accumulator.
+type aggregate struct {
 	labels Labels
 	sum    float64
 	min    float64
@@ -238,7 +238,7 @@ type group struct {
 	ts     int64
 }
 
-func (g *group) add(v float64, ts int64) {
+func (g *aggregate) add(v float64, ts int64) {
 	if g.n == 0 || v < g.min {
 		g.min = v
 	}
@@ -252,7 +252,7 @@ func (g *group) add(v float64, ts int64) {
 	}
 }
 
-func (g *group) value(agg string) float64 {
+func (g *aggregate) value(agg string) float64 {
 	switch agg {
 	case "avg":
 		return g.sum / float64(g.n)
@@ -283,9 +283,24 @@ func groupKey(ls Labels, by []string) (Labels, string) {
 }
 
 func (st *Store) vector(q *widgets.Compiled, list []*series, end int64) *Result {
+	from := end - q.Window.Milliseconds()
+	if st.history != nil && from < st.memoryStart() {
+		// The window starts before memory: answer as a one-column matrix,
+		// which reads the roll-ups.
+		mq := *q
+		mq.Range, mq.Step = q.Window, q.Window
+		m := st.matrix(&mq, list, end)
+		res := &Result{Kind: KindVector, Newest: m.Newest}
+		for _, r := range m.Matrix {
+			if v := r.Values[len(r.Values)-1]; !math.IsNaN(float64(v)) {
+				res.Series = append(res.Series, SeriesValue{Labels: r.Labels, Value: float64(v), TS: end})
+			}
+		}
+		res.Series = topK(res.Series, q.TopK, q.BottomK, func(s SeriesValue) float64 { return s.Value })
+		return res
+	}
 	e := &evaluator{q: q}
 	res := &Result{Kind: KindVector}
-	from := end - q.Window.Milliseconds()
 	if q.Agg == "" {
 		for _, sr := range list {
 			sr.mu.Lock()
@@ -296,7 +311,7 @@ func (st *Store) vector(q *widgets.Compiled, list []*series, end int64) *Result 
 			}
 		}
 	} else {
-		groups := map[string]*group{}
+		groups := map[string]*aggregate{}
 		var order []string
 		for _, sr := range list {
 			sr.mu.Lock()
@@ -308,7 +323,7 @@ func (st *Store) vector(q *widgets.Compiled, list []*series, end int64) *Result 
 			ls, key := groupKey(sr.labels, q.GroupBy)
 			g := groups[key]
 			if g == nil {
-				g = &group{labels: ls}
+				g = &aggregate{labels: ls}
 				groups[key] = g
 				order = append(order, key)
 			}
@@ -370,10 +385,53 @@ func (st *Store) matrix(q *widgets.Compiled, list []*series, end int64) *Result 
 	stepMS, winMS := q.Step.Milliseconds(), q.Window.Milliseconds()
 	start, n := columns(end, q.Range.Milliseconds(), stepMS)
 	res := &Result{Kind: KindMatrix, Start: start, Step: stepMS}
-	evalRow := func(sr *series, row []Float) {
+	// Columns whose window starts before the memory window come from the
+	// roll-ups in SQLite; the others from memory.
+	memStart := st.memoryStart()
+	firstMem := 0
+	for firstMem < n && start+int64(firstMem)*stepMS-winMS < memStart {
+		firstMem++
+	}
+	hist := map[string]*histSeries{}
+	var histOnly []*histSeries
+	if firstMem > 0 && st.history != nil {
+		from := start - winMS
+		to := start + int64(firstMem-1)*stepMS
+		hs, err := st.history.cachedRead(q, from, to)
+		if err != nil {
+			st.history.log.Error("query history", "metric", q.Metric, "err", err)
+		}
+		inMem := map[string]bool{}
+		for _, sr := range list {
+			inMem[labelsKey(sr.labels)] = true
+		}
+		for i := range hs {
+			k := labelsKey(hs[i].labels)
+			hist[k] = &hs[i]
+			if !inMem[k] {
+				histOnly = append(histOnly, &hs[i])
+			}
+		}
+	}
+	evalRow := func(sr *series, hs *histSeries, row []Float) {
+		for k := 0; k < firstMem; k++ {
+			t := start + int64(k)*stepMS
+			row[k] = NoValue
+			if hs != nil {
+				if v, ok := evalRollups(q, hs.rows, t-winMS, t); ok {
+					row[k] = Float(v)
+				}
+			}
+		}
+		if sr == nil {
+			for k := firstMem; k < n; k++ {
+				row[k] = NoValue
+			}
+			return
+		}
 		sr.mu.Lock()
 		defer sr.mu.Unlock()
-		for k := 0; k < n; k++ {
+		for k := firstMem; k < n; k++ {
 			t := start + int64(k)*stepMS
 			if v, _, ok := e.eval(sr, t-winMS, t); ok {
 				row[k] = Float(v)
@@ -382,26 +440,39 @@ func (st *Store) matrix(q *widgets.Compiled, list []*series, end int64) *Result 
 			}
 		}
 	}
+	type rowSource struct {
+		labels Labels
+		sr     *series
+		hs     *histSeries
+	}
+	sources := make([]rowSource, 0, len(list)+len(histOnly))
+	for _, sr := range list {
+		sources = append(sources, rowSource{sr.labels, sr, hist[labelsKey(sr.labels)]})
+	}
+	for _, hs := range histOnly {
+		sources = append(sources, rowSource{hs.labels, nil, hs})
+	}
+	sort.SliceStable(sources, func(i, j int) bool { return labelsLess(sources[i].labels, sources[j].labels) })
 	if q.Agg == "" {
-		for _, sr := range list {
+		for _, src := range sources {
 			row := make([]Float, n)
-			evalRow(sr, row)
-			res.Matrix = append(res.Matrix, SeriesRange{Labels: sr.labels.Map(), Values: row})
+			evalRow(src.sr, src.hs, row)
+			res.Matrix = append(res.Matrix, SeriesRange{Labels: src.labels.Map(), Values: row})
 		}
 	} else {
 		type acc struct {
 			labels Labels
-			g      []group
+			g      []aggregate
 		}
 		groups := map[string]*acc{}
 		var order []string
 		row := make([]Float, n)
-		for _, sr := range list {
-			evalRow(sr, row)
-			ls, key := groupKey(sr.labels, q.GroupBy)
+		for _, src := range sources {
+			evalRow(src.sr, src.hs, row)
+			ls, key := groupKey(src.labels, q.GroupBy)
 			a := groups[key]
 			if a == nil {
-				a = &acc{labels: ls, g: make([]group, n)}
+				a = &acc{labels: ls, g: make([]aggregate, n)}
 				groups[key] = a
 				order = append(order, key)
 			}
@@ -445,7 +516,7 @@ func (st *Store) objects(q *widgets.Compiled, list []*series, end int64) *Result
 		agg = "max" // several series per object: show the worst (highest)
 	}
 	type obj struct {
-		g    group
+		g    aggregate
 		last int64
 	}
 	objs := map[string]*obj{}
@@ -536,4 +607,83 @@ func (st *Store) hitmap(q *widgets.Compiled, end int64) *Result {
 	}
 	res.Hitmap = h
 	return res
+}
+
+// memoryStart is the oldest time the memory window still holds.
+func (st *Store) memoryStart() int64 {
+	return st.Now() - st.limits.Window.Milliseconds()
+}
+
+func labelsKey(ls Labels) string {
+	var b strings.Builder
+	for _, l := range ls {
+		b.WriteString(l.Name)
+		b.WriteByte(0xff)
+		b.WriteString(l.Value)
+		b.WriteByte(0xfe)
+	}
+	return b.String()
+}
+
+// evalRollups reduces the roll-up buckets starting in [from, to) the way
+// eval reduces points. Percentiles are approximated from bucket averages,
+// and rate from the buckets' last values: the roll-ups keep no more.
+func evalRollups(q *widgets.Compiled, rows []rollupRow, from, to int64) (float64, bool) {
+	i0 := sort.Search(len(rows), func(i int) bool { return rows[i].ts >= from })
+	i1 := sort.Search(len(rows), func(i int) bool { return rows[i].ts >= to })
+	if i0 >= i1 {
+		return 0, false
+	}
+	rs := rows[i0:i1]
+	switch q.Fn {
+	case "rate", "increase":
+		if len(rs) < 2 {
+			return 0, false
+		}
+		inc, prev := 0.0, rs[0].last
+		for _, r := range rs[1:] {
+			if r.last < prev {
+				inc += r.last
+			} else {
+				inc += r.last - prev
+			}
+			prev = r.last
+		}
+		secs := float64(rs[len(rs)-1].ts-rs[0].ts) / 1000
+		if secs <= 0 {
+			return 0, false
+		}
+		if q.Fn == "increase" {
+			return inc / secs * q.Window.Seconds(), true
+		}
+		return inc / secs, true
+	}
+	var a aggregate
+	sum, count := 0.0, 0
+	var means []float64
+	for _, r := range rs {
+		a.add(r.min, 0)
+		a.add(r.max, 0)
+		sum += r.sum
+		count += r.count
+		means = append(means, r.sum/float64(r.count))
+	}
+	switch q.Reduce {
+	case "", "last":
+		return rs[len(rs)-1].last, true
+	case "min":
+		return a.min, true
+	case "max":
+		return a.max, true
+	case "sum":
+		return sum, true
+	case "count":
+		return float64(count), true
+	case "avg":
+		return sum / float64(count), true
+	case "p50", "p95", "p99":
+		p, _ := strconv.ParseFloat(q.Reduce[1:], 64)
+		return quantile(means, p/100), true
+	}
+	return 0, false
 }

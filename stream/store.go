@@ -189,6 +189,9 @@ type Store struct {
 
 	tx txStore
 
+	// history, when set, answers for times before the memory window.
+	history *History
+
 	// Counters for /metrics.
 	Stats Stats
 }

@@ -26,6 +26,7 @@ type Config struct {
 	IngestToken     string
 	AllowedOrigins  []string
 	MaxDisplays     int
+	Retention       time.Duration
 }
 
 // option is one flag with its environment fallback; help is generated from
@@ -55,6 +56,8 @@ var serveOptions = []option{
 		}},
 	{"memory-window", "FLEXBOARD_MEMORY_WINDOW", "1h", "how far back points are kept in memory at full resolution (1m to 168h)",
 		durOpt(func(c *Config) *time.Duration { return &c.Limits.Window })},
+	{"history-retention", "FLEXBOARD_HISTORY_RETENTION", "168h", "how long 10-second roll-ups are kept in SQLite for ranges beyond the memory window",
+		durOpt(func(c *Config) *time.Duration { return &c.Retention })},
 	{"max-series", "FLEXBOARD_MAX_SERIES", "1000000", "active series in memory; new series beyond it are refused (429)",
 		intOpt(func(c *Config) *int { return &c.Limits.MaxSeries })},
 	{"max-points", "FLEXBOARD_MAX_POINTS", "67108864", "points in memory, all series together, 16 bytes each (default 1 GiB)",
@@ -159,6 +162,9 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("--shutdown-timeout %s: must be positive", c.ShutdownTimeout)
+	}
+	if c.Retention < c.Limits.Window || c.Retention > 366*24*time.Hour {
+		return fmt.Errorf("--history-retention must be at least the memory window (%s) and at most 8784h", c.Limits.Window)
 	}
 	if c.MaxDisplays < 1 {
 		return fmt.Errorf("--max-displays must be at least 1")

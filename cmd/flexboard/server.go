@@ -49,9 +49,15 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 	if err != nil {
 		return err
 	}
-	sweepCtx, stopSweep := context.WithCancel(context.Background())
-	defer stopSweep()
-	go sweep(sweepCtx, store)
+	bg, stopBackground := context.WithCancel(context.Background())
+	defer stopBackground()
+	go sweep(bg, store)
+	history := stream.NewHistory(db, store, cfg.Retention, log)
+	historyDone := make(chan struct{})
+	go func() {
+		defer close(historyDone)
+		history.Run(bg)
+	}()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -66,6 +72,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 	}
 	select {
 	case err := <-errc:
+		stopBackground()
+		<-historyDone
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
@@ -79,6 +87,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 		log.Warn("shutdown did not finish cleanly", "err", err)
 	}
 	<-errc
+	stopBackground()
+	<-historyDone // the last roll-ups are written before the database closes
 	log.Info("flexboard stopped")
 	return nil
 }
