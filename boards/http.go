@@ -370,7 +370,7 @@ func (h *Handler) importBoard(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &json.RawMessage{}, MaxBodyBytes); err != nil {
 		return err
 	}
-	if err := json.Unmarshal(c.Body(), &head); err != nil || head.Format != ExportFormat {
+	if err := json.Unmarshal(c.Request().Body(), &head); err != nil || head.Format != ExportFormat {
 		return errs.Invalidf("format", "this is not a Flexboard board export: expected {\"format\": %q, \"version\": %d, \"board\": {...}} as produced by GET /api/v1/boards/{id}/export", ExportFormat, ExportVersion)
 	}
 	if head.Version < 1 || head.Version > ExportVersion {

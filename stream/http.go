@@ -56,8 +56,10 @@ func (h *IngestHandler) auth(c *fiber.Ctx) error {
 }
 
 // body returns the request body, gunzipped if Content-Encoding says gzip.
+// It reads the raw body: Fiber's c.Body() would gunzip it without any
+// limit, which a gzip bomb turns into gigabytes.
 func body(c *fiber.Ctx) ([]byte, error) {
-	raw := c.Body()
+	raw := c.Request().Body()
 	if len(raw) > MaxIngestBody {
 		return nil, errs.E(errs.TooLarge, "", "the body is %d bytes; ingest takes at most %d bytes per request: send smaller batches", len(raw), MaxIngestBody)
 	}

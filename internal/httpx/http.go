@@ -97,7 +97,12 @@ func DecodeJSON(c *fiber.Ctx, dst any, limit int) error {
 		}
 		return errs.E(errs.Unsupported, "", "Content-Type must be application/json, got %s", got)
 	}
-	body := c.Body()
+	// c.Body() would gunzip a Content-Encoding: gzip body with no limit
+	// (a gzip bomb); the JSON API takes plain bodies only.
+	if enc := c.Get(fiber.HeaderContentEncoding); enc != "" && !strings.EqualFold(enc, "identity") {
+		return errs.E(errs.Unsupported, "Content-Encoding", "%q is not accepted here: send the JSON body uncompressed", enc)
+	}
+	body := c.Request().Body()
 	if len(body) > limit {
 		return errs.E(errs.TooLarge, "", "the request body is %d bytes; the limit here is %d bytes", len(body), limit)
 	}

@@ -124,12 +124,16 @@ func TestDecodeJSON(t *testing.T) {
 		{"FormType", "application/x-www-form-urlencoded", `name=a`, 415, "unsupported"},
 		{"OverRouteLimit", "application/json", `{"name":"` + strings.Repeat("a", 40) + `"}`, 413, "too_large"},
 		{"Unknown", "application/json", `{"nme":"a"}`, 400, "invalid"},
+		{"Gzipped", "application/json", "\x1f\x8b", 415, "unsupported"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			req := httptest.NewRequest("POST", "/", strings.NewReader(c.body))
 			if c.ct != "" {
 				req.Header.Set("Content-Type", c.ct)
+			}
+			if c.name == "Gzipped" {
+				req.Header.Set("Content-Encoding", "gzip")
 			}
 			res, err := app.Test(req)
 			if err != nil {
