@@ -38,7 +38,10 @@ func startInProcess(t *testing.T, dbPath string) string {
 	if dbPath == "" {
 		dbPath = filepath.Join(t.TempDir(), "fb.db")
 	}
-	cfg := Config{Addr: "127.0.0.1:0", DB: dbPath, LogLevel: "debug", LogFormat: "text", ShutdownTimeout: 5 * time.Second}
+	cfg, err := parseServe([]string{"--addr", "127.0.0.1:0", "--db", dbPath, "--log-level", "debug", "--shutdown-timeout", "5s"}, func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	urlc := make(chan string, 1)
 	done := make(chan error, 1)
