@@ -7,7 +7,7 @@ SHELL := /bin/bash
 
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X main.version=$(VERSION)
-FUZZTIME ?= 15s
+FUZZTIME ?= 10s
 GOTESTFLAGS ?=
 CHROMIUM ?= /usr/bin/chromium
 export CGO_ENABLED := 1
@@ -61,10 +61,15 @@ gotest: | test-results
 	go test -race $(GOTESTFLAGS) ./... 2>&1 | tee test-results/go-test.log
 	@grep -q '^ok ' test-results/go-test.log || { echo "go test ran no tests"; exit 1; }
 
-# A short fuzzing run of board validation on top of the committed corpus,
+# A short fuzzing run of each fuzz target on top of its committed corpus,
 # which plain `go test` already replays.
+FUZZ_TARGETS := ./boards:FuzzDecodeBoard ./stream:FuzzInflux ./stream:FuzzPrometheus ./stream:FuzzJSON
 fuzz:
-	go test ./boards -run '^$$' -fuzz FuzzDecodeBoard -fuzztime $(FUZZTIME)
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzzing $$name in $$pkg for $(FUZZTIME)"; \
+		go test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
 
 # Rebuild the front end and fail if the committed static/dist differs.
 frontend-fresh: node_modules | test-results
