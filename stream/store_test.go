@@ -409,3 +409,41 @@ func TestStoreConcurrent(t *testing.T) {
 		t.Fatalf("points = %v, want 4000", res.Series[0].Value)
 	}
 }
+
+func TestStoreTxSeriesLimit(t *testing.T) {
+	st, _ := newTestStore(t, func(l *stream.Limits) { l.MaxTxSeries = 2 })
+	app := st.Appender()
+	for _, svc := range []string{"a", "b"} {
+		if err := app.AppendTransaction(&stream.Transaction{Service: svc, ElapsedMS: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := app.AppendTransaction(&stream.Transaction{Service: "c", ElapsedMS: 1})
+	if le, ok := err.(*stream.LimitError); !ok || le.Limit != "max-tx-series" {
+		t.Fatalf("err = %v", err)
+	}
+	if err := app.AppendTransaction(&stream.Transaction{Service: "a", ElapsedMS: -1}); err == nil || !strings.Contains(err.Error(), "elapsed_ms -1 must be a finite number") {
+		t.Fatalf("negative elapsed: %v", err)
+	}
+	if err := app.AppendTransaction(&stream.Transaction{Service: "", ElapsedMS: 1}); err == nil || !strings.Contains(err.Error(), "service must be 1 to 256 characters") {
+		t.Fatalf("empty service: %v", err)
+	}
+	if st.TxSeriesCount() != 2 {
+		t.Fatalf("tx series = %d", st.TxSeriesCount())
+	}
+}
+
+func TestStoreLabels(t *testing.T) {
+	st, _ := newTestStore(t, nil)
+	for i := 0; i < 30; i++ {
+		mustPut(t, st, "up", 1, 0, fmt.Sprintf("host=h%d", i), "dc=a")
+	}
+	mustPut(t, st, "up", 1, 0, "host=x", "dc=b")
+	ls, sampled := st.Labels("up", 20)
+	if sampled || len(ls) != 2 || ls[0].Name != "dc" || ls[0].Values[0].Value != "a" || ls[0].Values[0].Series != 30 {
+		t.Fatalf("labels = %+v", ls)
+	}
+	if ls[1].Name != "host" || ls[1].Distinct != 31 || len(ls[1].Values) != 20 {
+		t.Fatalf("host label = %+v", ls[1])
+	}
+}
