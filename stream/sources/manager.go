@@ -146,7 +146,7 @@ func (m *Manager) Incident(id, scenario string, d time.Duration) error {
 		return errs.Invalidf("", "source %q cannot play incidents: only demo sources can", id)
 	}
 	if err := p.Play(scenario, d); err != nil {
-		return errs.Invalidf("scenario", "%v; scenarios: %s", err, strings.Join(p.Incidents(), ", "))
+		return errs.Invalidf("scenario", "%v", err)
 	}
 	return nil
 }

@@ -224,7 +224,7 @@ func TestSourcesIncident(t *testing.T) {
 	if s, m := e.do(t, "POST", "/api/v1/sources/"+id+"/incidents", `{"scenario":"boom","duration":"30s"}`); s != 202 || m["scenario"] != "boom" {
 		t.Fatalf("incident: %d %v", s, m)
 	}
-	if s, m := e.do(t, "POST", "/api/v1/sources/"+id+"/incidents", `{"scenario":"meteor"}`); s != 400 || !strings.Contains(m["error"].(map[string]any)["message"].(string), "scenarios: boom") {
+	if s, m := e.do(t, "POST", "/api/v1/sources/"+id+"/incidents", `{"scenario":"meteor"}`); s != 400 || !strings.Contains(m["error"].(map[string]any)["message"].(string), "unknown scenario meteor") {
 		t.Fatalf("unknown scenario: %d %v", s, m)
 	}
 	if s, m := e.do(t, "POST", "/api/v1/sources/"+id+"/incidents", `{"scenario":"boom","duration":"1s"}`); s != 400 || m["error"].(map[string]any)["field"] != "duration" {
