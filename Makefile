@@ -21,7 +21,7 @@ SOURCE_HASH = $(shell cd static && { find src -type f ! -path '*/.*'; echo build
 BUILT_HASH  = $(shell sed -n 's/.*name="flexboard-source" content="sha256:\([0-9a-f]*\)".*/\1/p' static/dist/index.html 2>/dev/null)
 
 .PHONY: run build frontend frontend-if-stale node_modules test vet gotest fuzz \
-        frontend-fresh frontend-test browser-test chromium clean
+        frontend-fresh frontend-test browser-test chromium prometheus clean
 
 ## run: build what is missing and start the server on :8080 (./flexboard.db)
 run: frontend-if-stale bin/flexboard
@@ -57,7 +57,7 @@ test: frontend-fresh vet gotest fuzz frontend-test browser-test
 vet:
 	go vet ./...
 
-gotest: | test-results
+gotest: prometheus | test-results
 	go test -race $(GOTESTFLAGS) ./... 2>&1 | tee test-results/go-test.log
 	@grep -q '^ok ' test-results/go-test.log || { echo "go test ran no tests"; exit 1; }
 
@@ -100,6 +100,19 @@ chromium:
 		fi; \
 	fi
 	@"$(CHROMIUM)" --version
+
+# Debian's Prometheus and node_exporter, for the sources' tests against the
+# real thing (they start their own processes on 127.0.0.1).
+prometheus:
+	@if [ ! -x /usr/bin/prometheus ] || [ ! -x /usr/bin/prometheus-node-exporter ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing Debian's prometheus and prometheus-node-exporter for the sources' tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus prometheus-node-exporter >/dev/null; \
+		else \
+			echo "prometheus and prometheus-node-exporter are missing: sudo apt-get install -y prometheus prometheus-node-exporter"; \
+			exit 1; \
+		fi; \
+	fi
 
 test-results:
 	mkdir -p $@
