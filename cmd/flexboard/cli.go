@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/flexboard/flexboard/internal/sqlitedb"
@@ -23,7 +24,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case "version", "--version":
 			fmt.Fprintf(stdout, "flexboard %s\n", version)
 			return 0
-		case "serve", "backup":
+		case "serve", "backup", "push", "loadtest", "demo":
 			cmd, args = args[0], args[1:]
 		default:
 			if len(args[0]) == 0 || args[0][0] != '-' {
@@ -35,6 +36,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "backup":
 		return backupCmd(ctx, args, stdout, stderr)
+	case "demo":
+		return demoCmd(ctx, args, stdout, stderr)
+	case "push":
+		return pushCmd(ctx, args, os.Stdin, stdout, stderr, getenvOS)
+	case "loadtest":
+		return loadtestCmd(ctx, args, stdout, stderr, getenvOS)
 	default:
 		cfg, err := parseServe(args, getenvOS)
 		if errors.Is(err, flag.ErrHelp) {

@@ -27,6 +27,7 @@ type Config struct {
 	AllowedOrigins  []string
 	MaxDisplays     int
 	Retention       time.Duration
+	Demo            bool
 }
 
 // option is one flag with its environment fallback; help is generated from
@@ -52,6 +53,15 @@ var serveOptions = []option{
 				return fmt.Errorf("%q is not a duration such as 10s", v)
 			}
 			c.ShutdownTimeout = d
+			return nil
+		}},
+	{"demo", "FLEXBOARD_DEMO", "true", "on the first start of an empty database, create a demo source (a simulated estate) so data flows at once",
+		func(c *Config, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%q is not true or false", v)
+			}
+			c.Demo = b
 			return nil
 		}},
 	{"memory-window", "FLEXBOARD_MEMORY_WINDOW", "1h", "how far back points are kept in memory at full resolution (1m to 168h)",
@@ -202,6 +212,8 @@ rooms, office monitors and video walls.
 Usage:
   flexboard [serve] [flags]              start the server (the default command)
   flexboard backup --db PATH --out FILE  copy a database safely, even while the server runs
+  flexboard push [flags] < DATA          send metrics on stdin to a server's ingest endpoint
+  flexboard loadtest --board ID [flags]  hold many displays on a server on this machine and measure it
   flexboard version                      print the version
   flexboard help                         print this help (also -h, --help)
 
@@ -219,10 +231,39 @@ Flags of backup:
   --db PATH             the database to copy (env FLEXBOARD_DB, default "./flexboard.db")
   --out FILE            where to write the copy; written beside it first, then renamed
 
+Flags of push (the data comes on stdin; exit status 0: all accepted, 1: some
+rejected, 2: usage or connection error):
+  --format FORMAT       json (the default: {"points":[...],"transactions":[...]}),
+                        influx (line protocol) or prometheus (text format)
+  --url URL             the server (env FLEXBOARD_URL, default "http://127.0.0.1:8080")
+  --token TOKEN         the ingest token, if the server has one (env FLEXBOARD_INGEST_TOKEN)
+  --precision UNIT      unit of influx timestamps: ns (the default), us, ms or s
+  --gzip                compress the requests
+  Line formats are sent in requests of at most %d bytes, split at line ends;
+  JSON must fit in one.
+
+Flags of loadtest (it only talks to 127.0.0.1, ::1 or localhost, and stops by
+itself after the duration):
+  --url URL             the server (env FLEXBOARD_URL, default "http://127.0.0.1:8080")
+  --board ID            the board every display opens (required): give it widgets
+                        that query loadtest_value, which the test pushes
+  --variant NAME        the board's variant (default: its first)
+  --displays N          display websockets to hold, 1 to 20000 (default 100);
+                        opened in steps of 500
+  --duration D          how long to measure once they are open, up to 30m (default 30s)
+  --ingest-rate R       points per second pushed as influx lines
+                        loadtest_value,series=0..S-1, 0 to 5000000 (default 1000)
+  --series S            series of loadtest_value, 1 to 100000 (default 10)
+  --token TOKEN         the ingest token (env FLEXBOARD_INGEST_TOKEN)
+  --json                print the report as JSON
+  It reports displays held, frames per second, ingest-to-display latency
+  percentiles, disconnects and errors, and the server's CPU and memory read
+  from its /metrics (docs/benchmarks.md).
+
 The server answers on http://HOST:PORT/ (the board list), /api/v1/... (the API,
 see docs/api.md) and /healthz. Stop it with Ctrl-C or SIGTERM: it finishes
 in-flight requests and closes the database cleanly.
-`)
+`, stream.MaxIngestBody)
 }
 
 func getenvOS(k string) string { return os.Getenv(k) }

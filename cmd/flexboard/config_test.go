@@ -50,7 +50,7 @@ func TestConfigPrecedence(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{Addr: "127.0.0.1:9000", DB: "/tmp/flag.db", LogLevel: "warn", LogFormat: "text", ShutdownTimeout: 10 * time.Second,
-		Limits: stream.DefaultLimits(), MaxDisplays: 20000, Retention: 7 * 24 * time.Hour}
+		Limits: stream.DefaultLimits(), MaxDisplays: 20000, Retention: 7 * 24 * time.Hour, Demo: true}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("config = %+v, want %+v", cfg, want)
 	}
@@ -83,6 +83,7 @@ func TestConfigRejected(t *testing.T) {
 		{"BadWindow", []string{"--memory-window", "10s"}, nil, "--memory-window must be 1m to 168h"},
 		{"BadMaxSeries", []string{"--max-series", "lots"}, nil, `"lots" is not a whole number`},
 		{"ShortRetention", []string{"--history-retention", "30m"}, nil, "--history-retention must be at least the memory window (1h0m0s)"},
+		{"BadDemo", []string{"--demo", "maybe"}, nil, `"maybe" is not true or false`},
 		{"ZeroDisplays", nil, map[string]string{"FLEXBOARD_MAX_DISPLAYS": "0"}, "--max-displays must be at least 1"},
 		{"StrayArgument", []string{"now"}, nil, `unexpected argument "now"`},
 	}

@@ -38,7 +38,8 @@ func startInProcess(t *testing.T, dbPath string) string {
 	if dbPath == "" {
 		dbPath = filepath.Join(t.TempDir(), "fb.db")
 	}
-	cfg, err := parseServe([]string{"--addr", "127.0.0.1:0", "--db", dbPath, "--log-level", "debug", "--shutdown-timeout", "5s"}, func(string) string { return "" })
+	// No demo source: tests make their own data (TestFirstRun covers the demo).
+	cfg, err := parseServe([]string{"--addr", "127.0.0.1:0", "--db", dbPath, "--log-level", "debug", "--shutdown-timeout", "5s", "--demo=false"}, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ var urlRE = regexp.MustCompile(`msg="flexboard listening".* url=(\S+)`)
 // at dbPath and waits until it listens.
 func startProcess(t *testing.T, dbPath string, extra ...string) *proc {
 	t.Helper()
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dbPath}, extra...)
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dbPath, "--demo=false"}, extra...)
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "FLEXBOARD_TEST_MAIN=1")
 	stderr, err := cmd.StderrPipe()

@@ -17,6 +17,7 @@ import (
 	"github.com/flexboard/flexboard/internal/sqlitedb"
 	"github.com/flexboard/flexboard/static"
 	"github.com/flexboard/flexboard/stream"
+	"github.com/flexboard/flexboard/stream/sources"
 	"github.com/flexboard/flexboard/widgets"
 )
 
@@ -45,7 +46,22 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 	hubCfg := stream.DefaultHubConfig()
 	hubCfg.MaxDisplays = cfg.MaxDisplays
 	hub := stream.NewHub(hubCfg, store, viewLoader{store: boards.NewSQLiteStore(db)}, log)
-	app, err := newApp(cfg, db, store, hub, log)
+	srcStore := sources.NewSQLiteStore(db)
+	manager := sources.NewManager(func() stream.Appender { return store.Appender() }, log,
+		sources.DemoDriver{}, sources.HostDriver{}, sources.HTTPProbeDriver{}, sources.ScrapeDriver{}, sources.QueryDriver{})
+	defer manager.Shutdown()
+	seeded, err := sources.SeedFirstRun(ctx, srcStore, cfg.Demo, []sources.Source{{
+		Name: "Demo estate", Type: sources.TypeDemo, Enabled: true, Config: sources.DemoDriver{}.Defaults()}})
+	if err != nil {
+		return fmt.Errorf("first run: %w", err)
+	}
+	for _, s := range seeded {
+		log.Info("first run: created a demo source, so data flows at once (--demo=false starts empty)", "source", s.ID)
+	}
+	if err := manager.Start(ctx, srcStore); err != nil {
+		return fmt.Errorf("start sources: %w", err)
+	}
+	app, err := newApp(cfg, db, store, hub, manager, log)
 	if err != nil {
 		return err
 	}
@@ -87,6 +103,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 		log.Warn("shutdown did not finish cleanly", "err", err)
 	}
 	<-errc
+	manager.Shutdown()
 	stopBackground()
 	<-historyDone // the last roll-ups are written before the database closes
 	log.Info("flexboard stopped")
@@ -94,7 +111,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 }
 
 // newApp wires the packages into one Fiber app.
-func newApp(cfg Config, db *sql.DB, store *stream.Store, hub *stream.Hub, log *slog.Logger) (*fiber.App, error) {
+func newApp(cfg Config, db *sql.DB, store *stream.Store, hub *stream.Hub, manager *sources.Manager, log *slog.Logger) (*fiber.App, error) {
 	app := fiber.New(fiber.Config{
 		AppName:               "flexboard",
 		DisableStartupMessage: true,
@@ -132,6 +149,7 @@ func newApp(cfg Config, db *sql.DB, store *stream.Store, hub *stream.Hub, log *s
 	(&stream.IngestHandler{Store: store, Token: cfg.IngestToken, Log: log}).Register(api)
 	(&stream.QueryHandler{Store: store}).Register(api)
 	(&stream.StreamHandler{Hub: hub, AllowedOrigins: cfg.AllowedOrigins}).Register(api)
+	(&sources.Handler{Store: sources.NewSQLiteStore(db), Manager: manager, Log: log}).Register(api)
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound }) // JSON 404 for unknown API paths
 
 	pages, err := static.New()

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// demoCmd runs `flexboard demo incident NAME`: it asks a running server's
+// demo source to play a scripted incident.
+func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) < 2 || args[0] != "incident" {
+		fmt.Fprintln(stderr, "usage: flexboard demo incident NAME [--url URL] [--source ID] [--duration D]\n"+
+			"NAME: traffic-spike, db-zone-move, error-burst or host-down")
+		return 2
+	}
+	scenario := args[1]
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	url := fs.String("url", envOr("FLEXBOARD_URL", "http://127.0.0.1:8080"), "")
+	source := fs.String("source", "", "")
+	duration := fs.String("duration", "", "")
+	if err := fs.Parse(args[2:]); err != nil {
+		fmt.Fprintf(stderr, "flexboard demo: %v\n", err)
+		return 2
+	}
+	base := strings.TrimRight(*url, "/")
+	client := &http.Client{Timeout: 10 * time.Second}
+	if *source == "" {
+		res, err := client.Get(base + "/api/v1/sources")
+		if err != nil {
+			fmt.Fprintf(stderr, "flexboard demo: is the server running at %s? %v\n", base, err)
+			return 2
+		}
+		var list struct {
+			Sources []struct{ ID, Type, Name string } `json:"sources"`
+		}
+		json.NewDecoder(res.Body).Decode(&list)
+		res.Body.Close()
+		for _, s := range list.Sources {
+			if s.Type == "demo" {
+				*source = s.ID
+				break
+			}
+		}
+		if *source == "" {
+			fmt.Fprintf(stderr, "flexboard demo: the server at %s has no demo source: create one with POST /api/v1/sources {\"name\":\"Demo\",\"type\":\"demo\"}\n", base)
+			return 1
+		}
+	}
+	body, _ := json.Marshal(map[string]string{"scenario": scenario, "duration": *duration})
+	req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/sources/"+*source+"/incidents", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := client.Do(req)
+	if err != nil {
+		fmt.Fprintf(stderr, "flexboard demo: %v\n", err)
+		return 2
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusAccepted {
+		var e struct {
+			Error struct{ Message string } `json:"error"`
+		}
+		json.Unmarshal(b, &e)
+		fmt.Fprintf(stderr, "flexboard demo: %s\n", e.Error.Message)
+		return 1
+	}
+	fmt.Fprintf(stdout, "incident %s started on demo source %s; it ends by itself\n", scenario, *source)
+	return 0
+}
+
+func envOr(k, def string) string {
+	if v := getenvOS(k); v != "" {
+		return v
+	}
+	return def
+}
