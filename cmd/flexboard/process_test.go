@@ -107,8 +107,10 @@ func saveBurst(t *testing.T, base string, ids []string, d time.Duration, interru
 	acked := map[string]map[int64]string{}
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
-	for _, id := range ids {
+	for _, id := range ids { // filled before any writer reads it
 		acked[id] = map[int64]string{}
+	}
+	for _, id := range ids {
 		wg.Add(1)
 		go func(id string) {
 			defer wg.Done()
