@@ -447,15 +447,15 @@ func runLoadtest(ctx context.Context, o loadtestOptions, stderr io.Writer) (*loa
 			d.sub = sub
 			batch[i] = d
 		}
-		timeout := time.NewTimer(loadRampTimeout)
+		// A step waits until each display has connected or failed once.
+		stepCtx, stepDone := context.WithTimeout(runCtx, loadRampTimeout)
 		for _, d := range batch {
 			select {
 			case <-d.first:
-			case <-timeout.C:
-			case <-runCtx.Done():
+			case <-stepCtx.Done():
 			}
 		}
-		timeout.Stop()
+		stepDone()
 		displays = append(displays, batch...)
 	}
 	rep.RampS = time.Since(rampStart).Seconds()
