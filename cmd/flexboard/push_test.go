@@ -13,12 +13,11 @@ import (
 	"github.com/flexboard/flexboard/stream"
 )
 
-// startToolServer runs the server in this process like startInProcess, but
-// configured as `flexboard serve` is from its flags (a bare Config has no
-// store limits and accepts no displays), with extra flags.
+// startToolServer runs the server in this process like startInProcess, with
+// extra flags of serve (such as --ingest-token).
 func startToolServer(t *testing.T, flags ...string) string {
 	t.Helper()
-	args := append([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "fb.db"), "--log-level", "warn"}, flags...)
+	args := append([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "fb.db"), "--log-level", "warn", "--demo=false"}, flags...)
 	cfg, err := parseServe(args, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
