@@ -95,7 +95,9 @@ func (s *StreamHandler) check(c *fiber.Ctx) error {
 		}
 		c.Locals("flexboard.resume", resumePoint{e, seq})
 	}
-	return c.Next()
+	err = c.Next() // the upgrade: it copies the locals into the websocket conn
+	c.Locals("flexboard.view", nil)
+	return err
 }
 
 // client is one connected display.
@@ -149,6 +151,11 @@ func (s *StreamHandler) serve(conn *fws.Conn) {
 	c := &client{hub: h, conn: conn.Conn, wake: make(chan struct{}, 1), ctrl: make(chan []byte, 8),
 		resume: make(chan resumePoint, 1), quit: make(chan struct{})}
 	g, err := h.join(context.Background(), c, view)
+	// The group holds the view; this connection's copy (~16 KB for a
+	// 20-widget board) must not live as long as the connection.
+	conn.Locals("flexboard.view", nil)
+	board, variant := view.Board, view.Variant
+	view = nil
 	if err != nil {
 		conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeGoingAway, err.Error()), time.Now().Add(time.Second))
 		return
@@ -165,7 +172,7 @@ func (s *StreamHandler) serve(conn *fws.Conn) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		c.writeLoop(view)
+		c.writeLoop(board, variant)
 	}()
 	c.readLoop()
 	c.close(0, "")
@@ -211,7 +218,7 @@ func (c *client) readLoop() {
 }
 
 // writeLoop is the only goroutine that writes to the connection.
-func (c *client) writeLoop(view *View) {
+func (c *client) writeLoop(board, variant string) {
 	h := c.hub
 	// fasthttp closes a hijacked connection only when the handler returns
 	// (Close on it does nothing), so the reader is woken with a deadline.
@@ -223,7 +230,7 @@ func (c *client) writeLoop(view *View) {
 	g.mu.Lock()
 	hello, _ := json.Marshal(map[string]any{
 		"type": "hello", "protocol": ProtocolVersion, "server_time": h.store.Now(),
-		"board": view.Board, "variant": view.Variant, "revision": g.view.Revision,
+		"board": board, "variant": variant, "revision": g.view.Revision,
 		"refresh_ms": g.view.Refresh.Milliseconds(), "epoch": g.epoch, "seq": g.seq,
 	})
 	boardMsg := g.boardMsg
