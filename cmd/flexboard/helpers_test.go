@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -38,8 +37,17 @@ func startInProcess(t *testing.T, dbPath string) string {
 	if dbPath == "" {
 		dbPath = filepath.Join(t.TempDir(), "fb.db")
 	}
-	// No demo source: tests make their own data (TestFirstRun covers the demo).
-	cfg, err := parseServe([]string{"--addr", "127.0.0.1:0", "--db", dbPath, "--log-level", "debug", "--shutdown-timeout", "5s", "--demo=false"}, func(string) string { return "" })
+	return startWithFlags(t, "--db", dbPath, "--log-level", "debug")
+}
+
+// startWithFlags runs the server in this process on a free loopback port,
+// without the demo source, with the given serve flags, and returns its base
+// URL. It stops at test end.
+func startWithFlags(t *testing.T, flags ...string) string {
+	t.Helper()
+	// No demo source: tests make their own data (TestFirstRunDemo covers the demo).
+	args := append([]string{"--addr", "127.0.0.1:0", "--shutdown-timeout", "5s", "--demo=false"}, flags...)
+	cfg, err := parseServe(args, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +56,7 @@ func startInProcess(t *testing.T, dbPath string) string {
 	done := make(chan error, 1)
 	logs := &syncBuffer{}
 	go func() {
-		done <- Run(ctx, cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})), func(u string) { urlc <- u })
+		done <- Run(ctx, cfg, newLogger(logs, cfg.LogLevel, cfg.LogFormat), func(u string) { urlc <- u })
 	}()
 	select {
 	case u := <-urlc:

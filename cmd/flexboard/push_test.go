@@ -17,38 +17,7 @@ import (
 // extra flags of serve (such as --ingest-token).
 func startToolServer(t *testing.T, flags ...string) string {
 	t.Helper()
-	args := append([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "fb.db"), "--log-level", "warn", "--demo=false"}, flags...)
-	cfg, err := parseServe(args, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	urlc := make(chan string, 1)
-	done := make(chan error, 1)
-	logs := &syncBuffer{}
-	go func() {
-		done <- Run(ctx, cfg, newLogger(logs, cfg.LogLevel, cfg.LogFormat), func(u string) { urlc <- u })
-	}()
-	select {
-	case u := <-urlc:
-		t.Cleanup(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("Run returned %v", err)
-			}
-			if t.Failed() {
-				t.Logf("server log:\n%s", logs.String())
-			}
-		})
-		return u
-	case err := <-done:
-		cancel()
-		t.Fatalf("server did not start: %v\n%s", err, logs.String())
-	case <-time.After(30 * time.Second):
-		cancel()
-		t.Fatalf("server did not start in 30 s\n%s", logs.String())
-	}
-	return ""
+	return startWithFlags(t, append([]string{"--db", filepath.Join(t.TempDir(), "fb.db"), "--log-level", "warn"}, flags...)...)
 }
 
 func envOf(kv ...string) func(string) string {
