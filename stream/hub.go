@@ -158,6 +158,7 @@ type group struct {
 	snap     *frame
 	boardMsg []byte
 	stopped  bool
+	wakeBuf  []*client // tick's list of displays to wake, reused
 }
 
 func newEpoch() string {
@@ -350,7 +351,6 @@ func (g *group) tick() {
 	}
 
 	g.mu.Lock()
-	defer g.mu.Unlock()
 	changed := map[string]json.RawMessage{}
 	var newest int64
 	f := &frame{ts: now, built: time.Now()}
@@ -368,9 +368,18 @@ func (g *group) tick() {
 	g.frames[f.seq%uint64(len(g.frames))] = f
 	g.snap = nil
 	g.hub.Stats.FramesBuilt.Add(1)
+	// Wake the displays after unlocking: each woken writer takes g.mu in
+	// next(), and waking 10,000 of them under it made them queue behind it.
+	wake := g.wakeBuf[:0] // reused: ticks of a group never overlap
 	for c := range g.clients {
+		wake = append(wake, c)
+	}
+	g.wakeBuf = wake
+	g.mu.Unlock()
+	for _, c := range wake {
 		c.wakeUp()
 	}
+	clear(wake) // keep no closed display reachable until the next tick
 }
 
 func encodeFrame(typ, epoch string, seq uint64, ts, newest int64, w map[string]json.RawMessage) []byte {

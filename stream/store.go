@@ -409,21 +409,25 @@ func (a *BatchAppender) appendPoint(sr *series, ts int64, v float64) error {
 
 func find(sr *series, metric []byte, labels []LabelPair) *series {
 	for ; sr != nil; sr = sr.next {
-		if sr.metric != string(metric) || len(sr.labels) != len(labels) {
-			continue
-		}
-		same := true
-		for i, l := range labels {
-			if sr.labels[i].Name != string(l.Name) || sr.labels[i].Value != string(l.Value) {
-				same = false
-				break
-			}
-		}
-		if same {
+		if sr.metric == string(metric) && sameLabels(sr.labels, labels) {
 			return sr
 		}
 	}
 	return nil
+}
+
+// sameLabels compares stored labels with sorted parsed ones, allocating
+// nothing.
+func sameLabels(stored Labels, parsed []LabelPair) bool {
+	if len(stored) != len(parsed) {
+		return false
+	}
+	for i, l := range parsed {
+		if stored[i].Name != string(l.Name) || stored[i].Value != string(l.Value) {
+			return false
+		}
+	}
+	return true
 }
 
 func (st *Store) create(sh *shard, h uint64, metric []byte, labels []LabelPair) (*series, error) {

@@ -173,17 +173,7 @@ func (t *txStore) find(service string, labels []LabelPair) (*txSeries, error) {
 
 func findTx(list []*txSeries, service string, labels []LabelPair) *txSeries {
 	for _, s := range list {
-		if s.service != service || len(s.labels) != len(labels) {
-			continue
-		}
-		same := true
-		for i, l := range labels {
-			if s.labels[i].Name != string(l.Name) || s.labels[i].Value != string(l.Value) {
-				same = false
-				break
-			}
-		}
-		if same {
+		if s.service == service && sameLabels(s.labels, labels) {
 			return s
 		}
 	}

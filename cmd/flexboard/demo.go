@@ -23,13 +23,14 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	scenario := args[1]
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	url := fs.String("url", envOr("FLEXBOARD_URL", "http://127.0.0.1:8080"), "")
+	url := fs.String("url", "", "")
 	source := fs.String("source", "", "")
 	duration := fs.String("duration", "", "")
 	if err := fs.Parse(args[2:]); err != nil {
 		fmt.Fprintf(stderr, "flexboard demo: %v\n", err)
 		return 2
 	}
+	*url, _ = toolServer(*url, "", getenvOS)
 	base := strings.TrimRight(*url, "/")
 	client := &http.Client{Timeout: 10 * time.Second}
 	if *source == "" {
@@ -76,9 +77,18 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func envOr(k, def string) string {
-	if v := getenvOS(k); v != "" {
-		return v
+// toolServer fills a client tool's server URL and ingest token from the
+// environment when the flags leave them empty (FLEXBOARD_URL, default the
+// local server; FLEXBOARD_INGEST_TOKEN).
+func toolServer(url, token string, getenv func(string) string) (string, string) {
+	if url == "" {
+		url = getenv("FLEXBOARD_URL")
 	}
-	return def
+	if url == "" {
+		url = "http://127.0.0.1:8080"
+	}
+	if token == "" {
+		token = getenv("FLEXBOARD_INGEST_TOKEN")
+	}
+	return url, token
 }

@@ -74,15 +74,7 @@ func loadtestCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		fmt.Fprintf(stderr, "flexboard loadtest: unexpected argument %q (see flexboard --help)\n", fs.Arg(0))
 		return 2
 	}
-	if o.url == "" {
-		o.url = getenv("FLEXBOARD_URL")
-	}
-	if o.url == "" {
-		o.url = "http://127.0.0.1:8080"
-	}
-	if o.token == "" {
-		o.token = getenv("FLEXBOARD_INGEST_TOKEN")
-	}
+	o.url, o.token = toolServer(o.url, o.token, getenv)
 	if err := o.validate(ctx); err != nil {
 		fmt.Fprintf(stderr, "flexboard loadtest: %v\n", err)
 		return 2

@@ -49,15 +49,7 @@ func pushCmd(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "flexboard push: unexpected argument %q: the data comes on stdin (see flexboard --help)\n", fs.Arg(0))
 		return 2
 	}
-	if o.url == "" {
-		o.url = getenv("FLEXBOARD_URL")
-	}
-	if o.url == "" {
-		o.url = "http://127.0.0.1:8080"
-	}
-	if o.token == "" {
-		o.token = getenv("FLEXBOARD_INGEST_TOKEN")
-	}
+	o.url, o.token = toolServer(o.url, o.token, getenv)
 	if err := o.validate(); err != nil {
 		fmt.Fprintf(stderr, "flexboard push: %v\n", err)
 		return 2
