@@ -6,6 +6,7 @@ require (
 	github.com/andybalholm/brotli v1.1.0 // indirect
 	github.com/coder/websocket v1.8.15 // indirect
 	github.com/fasthttp/websocket v1.5.8 // indirect
+	github.com/go-echarts/go-echarts/v2 v2.6.7 // indirect
 	github.com/gofiber/contrib/websocket v1.3.4 // indirect
 	github.com/gofiber/fiber/v2 v2.52.15 // indirect
 	github.com/google/uuid v1.6.0 // indirect

@@ -9,90 +9,36 @@ import (
 	"github.com/flexboard/flexboard/widgets"
 )
 
-// Result is the answer to one query: one of a vector (a value per series or
-// group), a matrix (values over time), objects (the latest value per
-// object) or a hitmap (transaction bins). docs/queries.md shows each.
-type Result struct {
-	Kind    string        `json:"kind"`
-	Series  []SeriesValue `json:"series,omitempty"`
-	Start   int64         `json:"start,omitempty"` // matrix, hitmap: time of the first column, unix ms
-	Step    int64         `json:"step,omitempty"`  // matrix, hitmap: ms between columns
-	Matrix  []SeriesRange `json:"matrix,omitempty"`
-	Objects []ObjectValue `json:"objects,omitempty"`
-	Hitmap  *Hitmap       `json:"hitmap,omitempty"`
-	// Newest is the wall-clock time (unix ms) at which the newest data in
-	// this result reached the server: displays measure latency with it.
-	Newest int64 `json:"newest"`
-}
+// The result types live in widgets, which shapes them for display; these
+// aliases keep stream's API whole.
+type (
+	Result      = widgets.Result
+	SeriesValue = widgets.SeriesValue
+	SeriesRange = widgets.SeriesRange
+	ObjectValue = widgets.ObjectValue
+	Hitmap      = widgets.Hitmap
+	Float       = widgets.Float
+)
 
 // Result kinds.
 const (
-	KindVector  = "vector"
-	KindMatrix  = "matrix"
-	KindObjects = "objects"
-	KindHitmap  = "hitmap"
+	KindVector     = widgets.KindVector
+	KindMatrix     = widgets.KindMatrix
+	KindObjects    = widgets.KindObjects
+	KindHitmap     = widgets.KindHitmap
+	KindHistograms = widgets.KindHistograms
 )
 
-// SeriesValue is one value of a vector.
-type SeriesValue struct {
-	Labels map[string]string `json:"labels"`
-	Value  float64           `json:"value"`
-	TS     int64             `json:"ts"` // time of the newest point used
-}
-
-// SeriesRange is one series of a matrix: Values[i] is at Start + i*Step.
-type SeriesRange struct {
-	Labels map[string]string `json:"labels"`
-	Values []Float           `json:"values"`
-}
-
-// ObjectValue is the latest state of one object.
-type ObjectValue struct {
-	ID    string `json:"id"`
-	Value Float  `json:"value"` // null when the object sent nothing within the window
-	TS    int64  `json:"ts"`    // time of its newest point in memory (0: none)
-}
-
-// Hitmap is transaction bins: Ok and Err are sparse [column, elapsed
-// bucket, count] triples; Edges[b] is the lower edge (ms) of bucket b.
-type Hitmap struct {
-	Columns  int         `json:"columns"`
-	Edges    []float64   `json:"edges"`
-	Ok       [][3]uint64 `json:"ok"`
-	Err      [][3]uint64 `json:"err"`
-	TotalOk  uint64      `json:"total_ok"`
-	TotalErr uint64      `json:"total_err"`
-}
-
-// Float is a float64 that encodes NaN (no value) as JSON null.
-type Float float64
-
 // NoValue is the Float for a missing value.
-var NoValue = Float(math.NaN())
-
-// MarshalJSON implements json.Marshaler.
-func (f Float) MarshalJSON() ([]byte, error) {
-	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, float64(f), 'g', -1, 64), nil
-}
-
-// UnmarshalJSON implements json.Unmarshaler (null is NoValue).
-func (f *Float) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*f = NoValue
-		return nil
-	}
-	v, err := strconv.ParseFloat(string(b), 64)
-	*f = Float(v)
-	return err
-}
+var NoValue = widgets.NoValue
 
 // Query runs q as of time at (unix ms; normally now).
 func (st *Store) Query(q *widgets.Compiled, at int64) *Result {
 	end := at - q.Offset.Milliseconds()
 	if q.Source == "transactions" {
+		if len(q.GroupBy) > 0 {
+			return st.histograms(q, end)
+		}
 		return st.hitmap(q, end)
 	}
 	list := st.selectSeries(q)
@@ -606,6 +552,56 @@ func (st *Store) hitmap(q *widgets.Compiled, end int64) *Result {
 		}
 	}
 	res.Hitmap = h
+	return res
+}
+
+// histograms counts each group's transactions of the range per elapsed
+// bucket, groups in label order.
+func (st *Store) histograms(q *widgets.Compiled, end int64) *Result {
+	start := end - q.Range.Milliseconds()
+	edges := make([]float64, ElapsedBuckets)
+	for b := range edges {
+		edges[b] = ElapsedEdge(b)
+	}
+	res := &Result{Kind: KindHistograms, Start: start, Step: q.Range.Milliseconds(), Histograms: []widgets.TxHistogram{}}
+	type acc struct {
+		labels  Labels
+		ok, err []uint64
+	}
+	groups := map[string]*acc{}
+	for _, s := range st.tx.all() {
+		ls := append(Labels{{Name: "service", Value: s.service}}, s.labels...)
+		if !matches(q.Matchers, ls) {
+			continue
+		}
+		gl, key := groupKey(ls, q.GroupBy)
+		a := groups[key]
+		if a == nil {
+			a = &acc{labels: gl, ok: make([]uint64, ElapsedBuckets), err: make([]uint64, ElapsedBuckets)}
+			groups[key] = a
+		}
+		s.mu.Lock()
+		for _, sl := range s.slots {
+			// A slot counts when its bucket ends inside the range.
+			if sl == nil || sl.start+HitmapBucket.Milliseconds() <= start || sl.start >= end {
+				continue
+			}
+			for b := 0; b < ElapsedBuckets; b++ {
+				a.ok[b] += uint64(sl.ok[b])
+				a.err[b] += uint64(sl.err[b])
+			}
+		}
+		res.Newest = max(res.Newest, s.lastIngest)
+		s.mu.Unlock()
+	}
+	list := make([]*acc, 0, len(groups))
+	for _, a := range groups {
+		list = append(list, a)
+	}
+	sort.Slice(list, func(i, j int) bool { return labelsLess(list[i].labels, list[j].labels) })
+	for _, a := range list {
+		res.Histograms = append(res.Histograms, widgets.TxHistogram{Labels: a.labels.Map(), Edges: edges, Ok: a.ok, Err: a.err})
+	}
 	return res
 }
 

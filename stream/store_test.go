@@ -368,6 +368,34 @@ func TestQueryHitmap(t *testing.T) {
 	}
 }
 
+func TestQueryTransactionHistograms(t *testing.T) {
+	st, _ := newTestStore(t, nil)
+	now := ms(storeT0)
+	app := st.Appender()
+	add := func(svc string, ts int64, elapsed float64, isErr bool) {
+		if err := app.AppendTransaction(&stream.Transaction{Service: svc, TS: ts, ElapsedMS: elapsed, Error: isErr}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := 0; i < 10; i++ {
+		add("search", now-2000, 100, false)
+		add("checkout", now-2000, 5000, i%2 == 0)
+	}
+	add("checkout", now-5*60_000, 100, false) // outside the 1m range
+	res := st.Query(compile(t, widgets.Query{Source: "transactions", Range: "1m", GroupBy: []string{"service"}}), now)
+	if res.Kind != "histograms" || len(res.Histograms) != 2 {
+		t.Fatalf("result = %+v", res)
+	}
+	co, se := res.Histograms[0], res.Histograms[1]
+	if co.Labels["service"] != "checkout" || se.Labels["service"] != "search" {
+		t.Fatalf("groups out of order: %v, %v", co.Labels, se.Labels)
+	}
+	b100, b5000 := stream.ElapsedBucket(100), stream.ElapsedBucket(5000)
+	if co.Ok[b5000] != 5 || co.Err[b5000] != 5 || co.Ok[b100] != 0 || se.Ok[b100] != 10 || len(co.Edges) != stream.ElapsedBuckets {
+		t.Fatalf("checkout ok[%d]=%d err=%d ok[%d]=%d; search ok[%d]=%d", b5000, co.Ok[b5000], co.Err[b5000], b100, co.Ok[b100], b100, se.Ok[b100])
+	}
+}
+
 func TestElapsedBuckets(t *testing.T) {
 	prev := -1
 	for _, ms := range []float64{0, 0.05, 0.1, 0.2, 1, 1.2, 6, 100, 3000, 8000, 1e6, 1e9} {

@@ -169,7 +169,7 @@ func (q Query) Compile() (*Compiled, error) {
 		}
 	case "transactions":
 		if q.Metric != "" || q.Fn != "" || q.Reduce != "" || q.Agg != "" || q.Object != "" || q.TopK != 0 || q.BottomK != 0 {
-			return nil, errs.Invalidf("source", "a transactions query takes only match, range, step and offset")
+			return nil, errs.Invalidf("source", "a transactions query takes only match, group_by, range, step and offset")
 		}
 	default:
 		return nil, errs.Invalidf("source", "%q is not a source; use series or transactions", clipText(q.Source))
@@ -211,7 +211,7 @@ func (q Query) Compile() (*Compiled, error) {
 	if q.Agg != "" && !contains(Aggs, q.Agg) {
 		return nil, errs.Invalidf("agg", "%q is not an aggregation; use one of: %s", clipText(q.Agg), strings.Join(Aggs, ", "))
 	}
-	if len(q.GroupBy) > 0 && q.Agg == "" {
+	if len(q.GroupBy) > 0 && q.Agg == "" && q.Source != "transactions" {
 		return nil, errs.Invalidf("group_by", "needs agg (sum, avg, min, max or count) to say how each group's series combine")
 	}
 	if len(q.GroupBy) > MaxGroupBy {

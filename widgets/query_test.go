@@ -22,7 +22,7 @@ func TestQueryCompile(t *testing.T) {
 		{"NoMetric", widgets.Query{}, "metric", "is required"},
 		{"BadMetric", widgets.Query{Metric: "cpu-usage"}, "metric", `"cpu-usage" is not a metric name`},
 		{"BadSource", widgets.Query{Source: "logs", Metric: "x"}, "source", `"logs" is not a source`},
-		{"TxWithMetric", widgets.Query{Source: "transactions", Metric: "x"}, "source", "takes only match, range, step and offset"},
+		{"TxWithMetric", widgets.Query{Source: "transactions", Metric: "x"}, "source", "takes only match, group_by, range, step and offset"},
 		{"BadLabel", widgets.Query{Metric: "x", Match: m("1a", "=", "v")}, "match[0].label", "is not a label name"},
 		{"BadOp", widgets.Query{Metric: "x", Match: m("a", "==", "v")}, "match[0].op", `"==" is not an operator`},
 		{"BadRegex", widgets.Query{Metric: "x", Match: m("a", "=~", "(")}, "match[0].value", "is not a regular expression"},
