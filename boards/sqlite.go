@@ -25,11 +25,16 @@ func NewSQLiteStore(db *sql.DB) *SQLiteStore {
 	return &SQLiteStore{db: db, now: func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }}
 }
 
-const timeFormat = time.RFC3339Nano
+// timeFormat is fixed-width (RFC 3339 with all nine fraction digits) so that
+// ORDER BY on the stored text orders by time: RFC3339Nano trims trailing
+// zeros, and "…17.06Z" sorts after "…17.066Z".
+const timeFormat = "2006-01-02T15:04:05.000000000Z07:00"
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeFormat) }
 
-func parseTime(s string) (time.Time, error) { return time.Parse(timeFormat, s) }
+// parseTime reads both the fixed-width times and the trimmed ones written
+// by earlier versions.
+func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }
 
 func notFound(id string) error {
 	return errs.NotFoundf("no board with id %q", clip(id))

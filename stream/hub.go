@@ -81,9 +81,13 @@ type View struct {
 	Layout json.RawMessage
 }
 
-// ViewWidget is a widget placed in the variant, with its compiled queries.
+// ViewWidget is a widget placed in the variant: its kind and config, and
+// the compiled queries the kind runs (the bound ones, expanded).
 type ViewWidget struct {
 	ID      string
+	Title   string
+	Kind    *widgets.Kind
+	Config  widgets.Config
 	Queries []*widgets.Compiled
 }
 
@@ -292,6 +296,7 @@ func (g *group) run() {
 			if errs.CodeOf(err) == errs.NotFound {
 				g.hub.log.Info("board gone: closing its displays", "board", g.board, "variant", g.variant)
 				g.closeAll(CloseBoardGone, "board deleted")
+				g.hub.store.events.forget(g.board)
 				continue
 			}
 			if err != nil {
@@ -314,40 +319,24 @@ func (g *group) run() {
 	}
 }
 
-// widgetData is the data of one widget: one result per query.
-type widgetData struct {
-	Results []*Result `json:"results"`
-}
-
 // tick computes every widget once and publishes a frame.
 func (g *group) tick() {
 	g.mu.Lock()
 	view := g.view
 	g.mu.Unlock()
-	st := g.hub.store
-	now := st.Now()
+	now := g.hub.store.Now()
 	type out struct {
 		id     string
 		data   []byte
 		newest int64
 	}
 	outs := make([]out, 0, len(view.Widgets))
-	for _, w := range view.Widgets {
-		if len(w.Queries) == 0 {
-			continue
+	for i := range view.Widgets {
+		w := &view.Widgets[i]
+		data, newest, ok := g.shape(w, now)
+		if ok {
+			outs = append(outs, out{w.ID, data, newest})
 		}
-		wd := widgetData{Results: make([]*Result, len(w.Queries))}
-		var newest int64
-		for i, q := range w.Queries {
-			wd.Results[i] = st.Query(q, now)
-			newest = max(newest, wd.Results[i].Newest)
-		}
-		b, err := json.Marshal(wd)
-		if err != nil {
-			g.hub.log.Error("encode widget data", "board", g.board, "widget", w.ID, "err", err)
-			continue
-		}
-		outs = append(outs, out{w.ID, b, newest})
 	}
 
 	g.mu.Lock()

@@ -96,7 +96,7 @@ func hubView(board string, refresh time.Duration, metrics ...string) *stream.Vie
 		if err != nil {
 			panic(err)
 		}
-		v.Widgets = append(v.Widgets, stream.ViewWidget{ID: "w-" + m, Queries: []*widgets.Compiled{q}})
+		v.Widgets = append(v.Widgets, statWidget("w-"+m, q))
 	}
 	return v
 }
@@ -183,18 +183,41 @@ func (h *hubConn) until(what string, ok func(hubMsg) bool) hubMsg {
 	return hubMsg{}
 }
 
+// statWidget is a stat widget showing q alone (no sparkline, no delta).
+func statWidget(id string, q *widgets.Compiled) stream.ViewWidget {
+	k := widgets.Builtin().Lookup("stat")
+	cfg, err := k.ParseConfig(json.RawMessage(`{"sparkline":"off","compare":"off"}`))
+	if err != nil {
+		panic(err)
+	}
+	return stream.ViewWidget{ID: id, Title: id, Kind: k, Config: cfg, Queries: []*widgets.Compiled{q}}
+}
+
+// rawWidget is a widget of a test kind whose data is its query results as
+// they are: 2,000 series make a big frame.
+func rawWidget(id string, q *widgets.Compiled) stream.ViewWidget {
+	k := &widgets.Kind{Name: "raw", MaxQueries: 1, Shape: func(_ widgets.Config, in widgets.Input) widgets.Output {
+		return widgets.Output{State: widgets.StateOK, Data: in.Results}
+	}}
+	return stream.ViewWidget{ID: id, Title: id, Kind: k, Config: widgets.Config{}, Queries: []*widgets.Compiled{q}}
+}
+
+// widgetValue reads a stat widget's value from its frame data (-1: none).
 func widgetValue(t *testing.T, raw json.RawMessage) float64 {
 	t.Helper()
 	var d struct {
-		Results []stream.Result `json:"results"`
+		State string `json:"state"`
+		Data  struct {
+			Value *float64 `json:"value"`
+		} `json:"data"`
 	}
-	if err := json.Unmarshal(raw, &d); err != nil || len(d.Results) == 0 {
+	if err := json.Unmarshal(raw, &d); err != nil || d.State == "" {
 		t.Fatalf("widget data %s: %v", raw, err)
 	}
-	if len(d.Results[0].Series) == 0 {
+	if d.Data.Value == nil {
 		return -1
 	}
-	return d.Results[0].Series[0].Value
+	return *d.Data.Value
 }
 
 func hubIngest(t *testing.T, s *hubServer, body string) {
@@ -352,7 +375,7 @@ func TestStreamStalledDisplay(t *testing.T) {
 	// A widget with a large, ever-changing result: 2,000 series.
 	q, _ := widgets.Query{Metric: "big"}.Compile()
 	v := hubView("big", 20*time.Millisecond)
-	v.Widgets = []stream.ViewWidget{{ID: "w", Queries: []*widgets.Compiled{q}}}
+	v.Widgets = []stream.ViewWidget{rawWidget("w", q)}
 	s.Loader.set(v)
 	var body strings.Builder
 	for i := 0; i < 2000; i++ {

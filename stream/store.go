@@ -189,6 +189,10 @@ type Store struct {
 
 	tx txStore
 
+	// events holds the boards' state changes and the events pushed over
+	// ingest (events.go).
+	events *eventLog
+
 	// history, when set, answers for times before the memory window.
 	history *History
 
@@ -225,6 +229,7 @@ func NewStore(limits Limits, now func() time.Time) *Store {
 		st.shards[i].m = map[uint64]*series{}
 	}
 	st.tx.init(limits)
+	st.events = newEventLog()
 	return st
 }
 

@@ -12,6 +12,16 @@ func unitField() Field {
 		Description: "How values are formatted: short is 1.2k / 3.4M."}
 }
 
+// thresholdFields are the thresholds and direction every data kind takes.
+func thresholdFields() []Field {
+	return []Field{
+		{Name: "thresholds", Label: "Thresholds", Type: TypeThresholds, Default: []Threshold{},
+			Description: "Ordered steps: from each value on the state is the step's state, e.g. 80 → warning, 95 → critical."},
+		{Name: "direction", Label: "Worse when", Type: TypeEnum, Enum: []string{HigherIsWorse, LowerIsWorse}, Default: HigherIsWorse,
+			Description: "higher_is_worse: steps go up (CPU); lower_is_worse: steps go down (free disk, availability)."},
+	}
+}
+
 func decimalsField(def float64) Field {
 	return Field{Name: "decimals", Label: "Decimals", Type: TypeInteger, Min: ptr(0), Max: ptr(6), Default: def}
 }
@@ -22,12 +32,18 @@ func Builtin() *Registry {
 		&Kind{
 			Name: "stat", Label: "Stat", DefaultSize: Size{W: 8, H: 5}, MaxQueries: 1,
 			Description: "One big number with its unit, coloured by state.",
-			Fields: []Field{
+			Fields: append([]Field{
 				unitField(),
 				decimalsField(1),
 				{Name: "color_mode", Label: "Colour", Type: TypeEnum, Enum: []string{"background", "text"}, Default: "background",
 					Description: "Colour the background or only the number by state."},
-			},
+				{Name: "sparkline", Label: "Sparkline", Type: TypeEnum, Enum: []string{"off", "15m", "1h", "6h", "24h"}, Default: "1h",
+					Description: "A small graph of the same query over this range behind the number."},
+				{Name: "compare", Label: "Delta against", Type: TypeEnum, Enum: []string{"off", "1h", "1d", "7d"}, Default: "1d",
+					Description: "Show the change against the same query this long ago."},
+			}, thresholdFields()...),
+			Expand: expandStat("sparkline", "compare"),
+			Shape:  shapeStat("sparkline", "compare"),
 		},
 		&Kind{
 			Name: "timeseries", Label: "Time series", DefaultSize: Size{W: 16, H: 8}, MaxQueries: MaxQueriesPerWidget,

@@ -39,6 +39,11 @@ const (
 	TypeEnum     FieldType = "enum"     // one of Enum
 	TypeColor    FieldType = "color"    // #rgb, #rrggbb or #rrggbbaa
 	TypeTimezone FieldType = "timezone" // an IANA name such as Europe/Paris, or "" for the display's own
+	// TypeThresholds is a list of {value, state} steps; the field named
+	// "direction" (higher_is_worse or lower_is_worse) orders them.
+	TypeThresholds FieldType = "thresholds"
+	// TypeImage is the id of an image uploaded to the server ("" for none).
+	TypeImage FieldType = "image"
 )
 
 // Field describes one key of a kind's config.
@@ -70,9 +75,22 @@ type Kind struct {
 	// MaxQueries is how many queries a widget of this kind takes (0: it
 	// shows no data, like text or a clock).
 	MaxQueries int `json:"max_queries"`
+	// Chart kinds are drawn by ECharts from the option Option builds; the
+	// others by the front end's own components.
+	Chart bool `json:"chart"`
 	// Check validates combinations of fields once each field is valid on its
 	// own; cfg holds the config with defaults applied.
 	Check func(cfg map[string]any) error `json:"-"`
+	// Expand returns the queries the server runs for a widget, from the ones
+	// the user bound (a stat adds its sparkline and previous-period copies).
+	// Nil: the bound queries as they are.
+	Expand func(cfg Config, qs []Query) []Query `json:"-"`
+	// Shape turns the results of the expanded queries into what the display
+	// draws and the widget's state. Nil for kinds without data.
+	Shape func(cfg Config, in Input) Output `json:"-"`
+	// Option builds the ECharts option of a chart kind without its data
+	// (axes, styles, thresholds); the data Shape returns merges into it.
+	Option func(w Spec, th Theme) (map[string]any, error) `json:"-"`
 }
 
 // Defaults returns the config a new widget of this kind starts with.
@@ -127,20 +145,77 @@ func (k *Kind) ValidateConfig(raw json.RawMessage) error {
 			return errs.Prefix(jsonx.Join("", key), err)
 		}
 	}
-	if k.Check != nil {
-		full := k.Defaults()
-		for key, v := range cfg {
-			if v == nil {
-				continue // null means the default
-			}
-			if n, ok := v.(json.Number); ok {
-				v, _ = n.Float64()
-			}
-			full[key] = v
+	full := k.withDefaults(cfg)
+	if f, ok := byName["thresholds"]; ok && f.Type == TypeThresholds {
+		dir, _ := full["direction"].(string)
+		if err := checkThresholdOrder(parseThresholds(full["thresholds"], dir)); err != nil {
+			return err
 		}
+	}
+	if k.Check != nil {
 		return k.Check(full)
 	}
 	return nil
+}
+
+// withDefaults returns cfg over the kind's defaults, numbers as float64 at
+// any depth.
+func (k *Kind) withDefaults(cfg map[string]any) Config {
+	full := Config(normalize(k.Defaults()).(map[string]any))
+	for key, v := range cfg {
+		if v == nil {
+			continue // null means the default
+		}
+		full[key] = normalize(v)
+	}
+	return full
+}
+
+// normalize turns json.Numbers into float64 and copies maps and slices.
+func normalize(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		f, _ := x.Float64()
+		return f
+	case int:
+		return float64(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = normalize(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = normalize(e)
+		}
+		return out
+	case []Threshold:
+		out := make([]any, len(x))
+		for i, t := range x {
+			out[i] = map[string]any{"value": t.Value, "state": string(t.State)}
+		}
+		return out
+	}
+	return v
+}
+
+// ParseConfig validates raw and returns it over the kind's defaults.
+func (k *Kind) ParseConfig(raw json.RawMessage) (Config, error) {
+	if err := k.ValidateConfig(raw); err != nil {
+		return nil, err
+	}
+	var cfg map[string]any
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) > 0 && !bytes.Equal(trimmed, []byte("null")) {
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		dec.UseNumber()
+		if err := dec.Decode(&cfg); err != nil {
+			return nil, errs.Invalidf("", "malformed JSON: %v", err)
+		}
+	}
+	return k.withDefaults(cfg), nil
 }
 
 func (k *Kind) fieldNames() string {
@@ -225,6 +300,13 @@ func (f *Field) validate(v any) error {
 		}
 		if _, err := time.LoadLocation(s); err != nil {
 			return errs.Invalidf("", "%q is not a known time zone; use an IANA name such as Europe/Paris or UTC", s)
+		}
+	case TypeThresholds:
+		return validateThresholds(v)
+	case TypeImage:
+		s, ok := v.(string)
+		if !ok || len(s) > 64 || strings.ContainsAny(s, "/?#\\ ") {
+			return errs.Invalidf("", "must be the id of an uploaded image (POST /api/v1/images), or \"\" for none")
 		}
 	default:
 		return fmt.Errorf("widgets: field %s has unknown type %q", f.Name, f.Type)

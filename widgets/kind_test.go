@@ -83,7 +83,8 @@ func TestDefaults(t *testing.T) {
 		kind string
 		want map[string]any
 	}{
-		{"stat", map[string]any{"unit": "", "decimals": 1.0, "color_mode": "background"}},
+		{"stat", map[string]any{"unit": "", "decimals": 1.0, "color_mode": "background", "sparkline": "1h", "compare": "1d",
+			"thresholds": []widgets.Threshold{}, "direction": "higher_is_worse"}},
 		{"timeseries", map[string]any{"style": "line", "unit": "", "decimals": 1.0}},
 		{"gauge", map[string]any{"min": 0.0, "max": 100.0, "unit": "", "decimals": 0.0}},
 		{"text", map[string]any{"markdown": "", "align": "left"}},
@@ -395,7 +396,7 @@ func TestKindJSON(t *testing.T) {
 	if err := json.Unmarshal(raw, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.Name != "stat" || got.DefaultSize != (widgets.Size{W: 8, H: 5}) || len(got.Config) != 3 {
+	if got.Name != "stat" || got.DefaultSize != (widgets.Size{W: 8, H: 5}) || len(got.Config) != 7 {
 		t.Fatalf("stat as JSON = %s", raw)
 	}
 	decimals := got.Config[1]

@@ -45,7 +45,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 	store := stream.NewStore(cfg.Limits, nil)
 	hubCfg := stream.DefaultHubConfig()
 	hubCfg.MaxDisplays = cfg.MaxDisplays
-	hub := stream.NewHub(hubCfg, store, viewLoader{store: boards.NewSQLiteStore(db)}, log)
+	kinds := widgets.Builtin()
+	hub := stream.NewHub(hubCfg, store, viewLoader{store: boards.NewSQLiteStore(db), kinds: kinds}, log)
 	srcStore := sources.NewSQLiteStore(db)
 	manager := sources.NewManager(func() stream.Appender { return store.Appender() }, log,
 		sources.DemoDriver{}, sources.HostDriver{}, sources.HTTPProbeDriver{}, sources.ScrapeDriver{}, sources.QueryDriver{})
@@ -61,7 +62,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 	if err := manager.Start(ctx, srcStore); err != nil {
 		return fmt.Errorf("start sources: %w", err)
 	}
-	app, err := newApp(cfg, db, store, hub, manager, log)
+	app, err := newApp(cfg, db, kinds, store, hub, manager, log)
 	if err != nil {
 		return err
 	}
@@ -111,7 +112,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 }
 
 // newApp wires the packages into one Fiber app.
-func newApp(cfg Config, db *sql.DB, store *stream.Store, hub *stream.Hub, manager *sources.Manager, log *slog.Logger) (*fiber.App, error) {
+func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store, hub *stream.Hub, manager *sources.Manager, log *slog.Logger) (*fiber.App, error) {
 	app := fiber.New(fiber.Config{
 		AppName:               "flexboard",
 		DisableStartupMessage: true,
@@ -145,7 +146,7 @@ func newApp(cfg Config, db *sql.DB, store *stream.Store, hub *stream.Hub, manage
 
 	(&stream.MetricsHandler{Store: store, Hub: hub, Version: version}).Register(app)
 	api := app.Group("/api/v1")
-	(&boards.Handler{Store: boards.NewSQLiteStore(db), Kinds: widgets.Builtin(), Log: log, Changed: hub.BoardChanged}).Register(api)
+	(&boards.Handler{Store: boards.NewSQLiteStore(db), Kinds: kinds, Log: log, Changed: hub.BoardChanged}).Register(api)
 	(&stream.IngestHandler{Store: store, Token: cfg.IngestToken, Log: log}).Register(api)
 	(&stream.QueryHandler{Store: store}).Register(api)
 	(&stream.StreamHandler{Hub: hub, AllowedOrigins: cfg.AllowedOrigins}).Register(api)

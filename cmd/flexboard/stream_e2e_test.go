@@ -62,8 +62,7 @@ func TestE2EStreamFollowsBoardAndData(t *testing.T) {
 		if !ok {
 			continue
 		}
-		series := w["results"].([]any)[0].(map[string]any)["series"]
-		if series != nil && series.([]any)[0].(map[string]any)["value"] == 21.5 {
+		if w["data"].(map[string]any)["value"] == 21.5 {
 			break
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/flexboard/flexboard/boards"
 	"github.com/flexboard/flexboard/internal/errs"
 	"github.com/flexboard/flexboard/stream"
+	"github.com/flexboard/flexboard/widgets"
 )
 
 // viewLoader turns stored boards into what the hub streams: the widgets
@@ -17,6 +18,7 @@ import (
 // it is the one place that sees both boards and stream.
 type viewLoader struct {
 	store boards.Store
+	kinds *widgets.Registry
 }
 
 var _ stream.BoardLoader = viewLoader{}
@@ -51,15 +53,37 @@ func (l viewLoader) LoadView(ctx context.Context, id, variant string) (*stream.V
 		Refresh: time.Duration(b.RefreshMS) * time.Millisecond, Layout: layout}
 	for _, p := range v.Placements {
 		w := byID[p.Widget]
-		vw := stream.ViewWidget{ID: w.ID}
-		for j, q := range w.Queries {
-			c, err := q.Compile()
-			if err != nil { // saved boards were validated; a rule may have tightened since
-				return nil, fmt.Errorf("board %s widget %s query %d: %w", id, w.ID, j, err)
-			}
-			vw.Queries = append(vw.Queries, c)
+		vw, err := l.viewWidget(w)
+		if err != nil { // saved boards were validated; a rule may have tightened since
+			return nil, fmt.Errorf("board %s widget %s: %w", id, w.ID, err)
 		}
 		view.Widgets = append(view.Widgets, vw)
 	}
 	return view, nil
+}
+
+// viewWidget compiles what the hub runs for one widget: its kind, its config
+// with defaults and its expanded queries.
+func (l viewLoader) viewWidget(w *boards.Widget) (stream.ViewWidget, error) {
+	vw := stream.ViewWidget{ID: w.ID, Title: w.Title, Kind: l.kinds.Lookup(w.Kind)}
+	if vw.Kind == nil {
+		return vw, fmt.Errorf("unknown kind %q", w.Kind)
+	}
+	cfg, err := vw.Kind.ParseConfig(w.Config)
+	if err != nil {
+		return vw, fmt.Errorf("config: %w", err)
+	}
+	vw.Config = cfg
+	qs := w.Queries
+	if vw.Kind.Expand != nil {
+		qs = vw.Kind.Expand(cfg, qs)
+	}
+	for j, q := range qs {
+		c, err := q.Compile()
+		if err != nil {
+			return vw, fmt.Errorf("query %d: %w", j, err)
+		}
+		vw.Queries = append(vw.Queries, c)
+	}
+	return vw, nil
 }

@@ -165,7 +165,7 @@ type Frame struct {
 	Seq      uint64
 	TS       int64 // unix ms when the frame was computed
 	IngestTS int64 // unix ms when the newest data in it reached the server; 0: no data
-	// Widgets maps widget ids to {"results":[...]}: every widget in a
+	// Widgets maps widget ids to {"state":...,"data":...}: every widget in a
 	// snapshot, the changed ones in an update. Nil with Options.HeaderOnly.
 	Widgets map[string]json.RawMessage
 

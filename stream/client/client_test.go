@@ -65,7 +65,17 @@ func cpuView(board string, refresh time.Duration) *stream.View {
 	}
 	return &stream.View{Board: board, Variant: "16:9", Revision: 1, Refresh: refresh,
 		Layout:  json.RawMessage(`{"id":"` + board + `","name":"test"}`),
-		Widgets: []stream.ViewWidget{{ID: "w", Queries: []*widgets.Compiled{q}}}}
+		Widgets: []stream.ViewWidget{statWidget("w", q)}}
+}
+
+// statWidget is a stat widget showing q alone (no sparkline, no delta).
+func statWidget(id string, q *widgets.Compiled) stream.ViewWidget {
+	k := widgets.Builtin().Lookup("stat")
+	cfg, err := k.ParseConfig(json.RawMessage(`{"sparkline":"off","compare":"off"}`))
+	if err != nil {
+		panic(err)
+	}
+	return stream.ViewWidget{ID: id, Title: id, Kind: k, Config: cfg, Queries: []*widgets.Compiled{q}}
 }
 
 // server is a real Flexboard stream and ingest server on loopback.
@@ -172,19 +182,17 @@ func next(t *testing.T, sub *client.Subscription) client.Frame {
 	return client.Frame{}
 }
 
-// value returns the value of widget w's first series, if it has one.
+// value returns the value of stat widget w, if it has one.
 func value(f client.Frame, w string) (float64, bool) {
 	var d struct {
-		Results []struct {
-			Series []struct {
-				Value float64 `json:"value"`
-			} `json:"series"`
-		} `json:"results"`
+		Data struct {
+			Value *float64 `json:"value"`
+		} `json:"data"`
 	}
-	if json.Unmarshal(f.Widgets[w], &d) != nil || len(d.Results) == 0 || len(d.Results[0].Series) == 0 {
+	if json.Unmarshal(f.Widgets[w], &d) != nil || d.Data.Value == nil {
 		return 0, false
 	}
-	return d.Results[0].Series[0].Value, true
+	return *d.Data.Value, true
 }
 
 // waitValue reads frames until widget w shows want, and returns that frame.
@@ -478,7 +486,7 @@ func TestSubscribeProtocol(t *testing.T) {
 	srv.steps <- func(c *fws.Conn, q url.Values) {
 		got <- "2 query " + q.Encode()
 		c.WriteMessage(fws.TextMessage, []byte(`{"type":"hello","protocol":1,"server_time":1,"board":"b","epoch":"e1","seq":6}`))
-		c.WriteMessage(fws.TextMessage, []byte(`{"type":"update","epoch":"e1","seq":6,"ts":2,"ingest_ts":3,"widgets":{"x":{"results":[]}}}`))
+		c.WriteMessage(fws.TextMessage, []byte(`{"type":"update","epoch":"e1","seq":6,"ts":2,"ingest_ts":3,"widgets":{"x":{"state":"nodata","data":{"value":null}}}}`))
 		c.WriteMessage(fws.TextMessage, []byte(`{"type":"shutdown","reconnect_ms":20}`))
 		closeWith(c, 1001, "server shutting down")
 	}

@@ -113,7 +113,7 @@ func (st *SQLiteStore) CreateSource(ctx context.Context, s Source) (*Source, err
 	t := now()
 	s.ID, s.Revision, s.CreatedAt, s.UpdatedAt, s.Health = newID(), 1, t, t, nil
 	if _, err := st.db.ExecContext(ctx, `INSERT INTO sources (`+sourceColumns+`) VALUES (?, ?, ?, ?, ?, 1, ?, ?)`,
-		s.ID, s.Name, s.Type, s.Enabled, string(s.Config), t.Format(time.RFC3339Nano), t.Format(time.RFC3339Nano)); err != nil {
+		s.ID, s.Name, s.Type, s.Enabled, string(s.Config), t.UTC().Format("2006-01-02T15:04:05.000000000Z07:00"), t.UTC().Format("2006-01-02T15:04:05.000000000Z07:00")); err != nil {
 		return nil, fmt.Errorf("create source: %w", err)
 	}
 	return &s, nil
@@ -141,7 +141,7 @@ func (st *SQLiteStore) UpdateSource(ctx context.Context, id string, base int64, 
 	}
 	t := now()
 	if _, err := tx.ExecContext(ctx, `UPDATE sources SET name = ?, type = ?, enabled = ?, config = ?, revision = revision + 1, updated_at = ? WHERE id = ?`,
-		s.Name, s.Type, s.Enabled, string(s.Config), t.Format(time.RFC3339Nano), id); err != nil {
+		s.Name, s.Type, s.Enabled, string(s.Config), t.UTC().Format("2006-01-02T15:04:05.000000000Z07:00"), id); err != nil {
 		return nil, fmt.Errorf("update source %s: %w", id, err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -1,0 +1,77 @@
+package widgets
+
+import (
+	"encoding/json"
+	"math"
+)
+
+// Config is a widget's config with the kind's defaults applied; numbers are
+// float64 at any depth.
+type Config map[string]any
+
+// Float returns a number setting (NaN when absent).
+func (c Config) Float(name string) float64 { return toFloat(c[name]) }
+
+// Int returns a whole-number setting (0 when absent).
+func (c Config) Int(name string) int {
+	f := c.Float(name)
+	if math.IsNaN(f) {
+		return 0
+	}
+	return int(f)
+}
+
+// String returns a text setting.
+func (c Config) String(name string) string { s, _ := c[name].(string); return s }
+
+// Bool returns a boolean setting.
+func (c Config) Bool(name string) bool { b, _ := c[name].(bool); return b }
+
+// Thresholds returns the widget's thresholds and direction.
+func (c Config) Thresholds() Thresholds {
+	return parseThresholds(c["thresholds"], c.String("direction"))
+}
+
+// Spec is a widget as placed in a board variant: what building its ECharts
+// option needs. Width and Height are its size in pixels on the design canvas:
+// fonts and line widths derive from them, never from the browser window.
+type Spec struct {
+	ID      string
+	Kind    string
+	Title   string
+	Config  Config
+	Queries []Query
+	Width   int
+	Height  int
+}
+
+// Event is a state change of a widget or an event pushed over ingest.
+type Event struct {
+	TS       int64  `json:"ts"`               // unix ms
+	Severity State  `json:"severity"`         // ok, warning, critical (or nodata)
+	Widget   string `json:"widget,omitempty"` // the widget whose state changed
+	Title    string `json:"title,omitempty"`  // its title, or the pushed event's source
+	Object   string `json:"object,omitempty"` // the object concerned, if any
+	Message  string `json:"message"`
+}
+
+// Input is what shaping a widget's data starts from.
+type Input struct {
+	Now     int64     // unix ms, the server's clock
+	Results []*Result // one per expanded query, in order
+	Events  []Event   // events kind: the board's state changes and pushed events, newest first
+}
+
+// Output is a widget's shaped data and state.
+type Output struct {
+	State State `json:"state"`
+	// Data is what the display draws: for chart kinds a partial ECharts
+	// option (series and axis data) merged into the kind's option; for the
+	// others the kind's own shape (docs/widgets.md).
+	Data any `json:"data"`
+	// Summary explains the state in an event ("3 hosts critical: web-01, …").
+	Summary string `json:"-"`
+}
+
+// MarshalWidget encodes an Output the way frames carry it.
+func (o Output) MarshalWidget() ([]byte, error) { return json.Marshal(o) }
