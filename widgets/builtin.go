@@ -1,6 +1,5 @@
 package widgets
 
-import "github.com/flexboard/flexboard/internal/errs"
 
 func ptr(x float64) *float64 { return &x }
 
@@ -28,7 +27,12 @@ func decimalsField(def float64) Field {
 
 // Builtin returns a new registry with the kinds this version ships.
 func Builtin() *Registry {
-	return NewRegistry(
+	return NewRegistry(append(chartKinds(), otherKinds()...)...)
+}
+
+// otherKinds are the kinds the front end draws with its own components.
+func otherKinds() []*Kind {
+	return []*Kind{
 		&Kind{
 			Name: "stat", Label: "Stat", DefaultSize: Size{W: 8, H: 5}, MaxQueries: 1,
 			Description: "One big number with its unit, coloured by state.",
@@ -44,33 +48,6 @@ func Builtin() *Registry {
 			}, thresholdFields()...),
 			Expand: expandStat("sparkline", "compare"),
 			Shape:  shapeStat("sparkline", "compare"),
-		},
-		&Kind{
-			Name: "timeseries", Label: "Time series", DefaultSize: Size{W: 16, H: 8}, MaxQueries: MaxQueriesPerWidget,
-			Description: "Lines or areas over time.",
-			Fields: []Field{
-				{Name: "style", Label: "Style", Type: TypeEnum, Enum: []string{"line", "area", "stacked"}, Default: "line"},
-				unitField(),
-				decimalsField(1),
-			},
-		},
-		&Kind{
-			Name: "gauge", Label: "Gauge", DefaultSize: Size{W: 8, H: 8}, MaxQueries: 1,
-			Description: "A speed meter between a minimum and a maximum.",
-			Fields: []Field{
-				{Name: "min", Label: "Minimum", Type: TypeNumber, Default: 0.0},
-				{Name: "max", Label: "Maximum", Type: TypeNumber, Default: 100.0},
-				unitField(),
-				decimalsField(0),
-			},
-			Check: func(cfg map[string]any) error {
-				lo, _ := cfg["min"].(float64)
-				hi, _ := cfg["max"].(float64)
-				if lo >= hi {
-					return errs.Invalidf("max", "must be greater than min (%g)", lo)
-				}
-				return nil
-			},
 		},
 		&Kind{
 			Name: "text", Label: "Text", DefaultSize: Size{W: 12, H: 4},
@@ -91,5 +68,5 @@ func Builtin() *Registry {
 				{Name: "show_date", Label: "Date", Type: TypeBoolean, Default: true},
 			},
 		},
-	)
+	}
 }

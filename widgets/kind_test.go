@@ -47,7 +47,7 @@ func TestBuiltinRegistry(t *testing.T) {
 		for _, k := range r.Kinds() {
 			got = append(got, k.Name)
 		}
-		want := []string{"stat", "timeseries", "gauge", "text", "clock"}
+		want := []string{"timeseries", "gauge", "stat", "text", "clock"}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("Kinds() = %v, want %v", got, want)
 		}
