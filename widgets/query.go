@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/flexboard/flexboard/internal/errs"
 )
@@ -13,6 +14,7 @@ import (
 // Limits of a widget's data binding.
 const (
 	MaxQueriesPerWidget = 8
+	MaxQueryName        = 100 // characters
 	MaxMatchers         = 16
 	MaxGroupBy          = 8
 	MaxTopK             = 1000
@@ -26,6 +28,9 @@ const (
 // Query selects and shapes the data of a widget. docs/queries.md describes
 // it; stream executes it.
 type Query struct {
+	// Name is what the widget calls this query's data: a series or a column
+	// name ("p95 latency"); empty means a name made of the metric and labels.
+	Name string `json:"name,omitempty"`
 	// Source is "series" (the default: metric points) or "transactions"
 	// (response-time hitmap bins).
 	Source string `json:"source,omitempty"`
@@ -159,6 +164,9 @@ func durationField(field, s string, def, min, max time.Duration) (time.Duration,
 // the query ("match[1].op").
 func (q Query) Compile() (*Compiled, error) {
 	c := &Compiled{Query: q}
+	if utf8.RuneCountInString(q.Name) > MaxQueryName || strings.ContainsAny(q.Name, "\n\r") {
+		return nil, errs.Invalidf("name", "must be one line of at most %d characters", MaxQueryName)
+	}
 	switch q.Source {
 	case "", "series":
 		if q.Metric == "" {
