@@ -43,6 +43,7 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Post("/boards/:id/restore", h.restore)
 	r.Post("/boards/:id/duplicate", h.duplicate)
 	r.Get("/boards/:id/export", h.export)
+	r.Get("/boards/:id/render", h.render)
 	r.Get("/boards/:id/versions", h.versions)
 	r.Get("/boards/:id/versions/:rev", h.version)
 	r.Post("/boards/:id/versions/:rev/restore", h.restoreVersion)
@@ -389,4 +390,25 @@ func (h *Handler) importBoard(c *fiber.Ctx) error {
 	}
 	h.Log.Info("board imported", "id", b.ID, "from", doc.Source.ID)
 	return created(c, b)
+}
+
+// render answers what a page needs to draw a board variant
+// (docs/widgets.md). The widget catalogue answers under CatalogueID.
+func (h *Handler) render(c *fiber.Ctx) error {
+	id := c.Params("id")
+	var b *Board
+	if id == CatalogueID {
+		b = Catalogue()
+	} else {
+		var err error
+		if b, err = h.Store.FindBoardByID(c.UserContext(), id); err != nil {
+			return err
+		}
+	}
+	r, err := Render(b, c.Query("variant"), c.Query("theme"), h.Kinds)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.JSON(r)
 }

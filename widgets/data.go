@@ -2,7 +2,9 @@ package widgets
 
 import (
 	"math"
-	"time"
+	"sort"
+	"strconv"
+	"strings"
 )
 
 // Shaping: each kind's Shape turns query results into what its display
@@ -140,4 +142,327 @@ func durationOK(s string) bool {
 	return err == nil
 }
 
-var _ = time.Second
+// Limits of shaped data.
+const (
+	MaxTableRows = 500
+	MaxTopN      = 100
+)
+
+// seriesName names a series by one label, or by all its labels.
+func seriesName(labels map[string]string, label string) string {
+	if label != "" {
+		if v, ok := labels[label]; ok {
+			return v
+		}
+	}
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = labels[k]
+	}
+	if len(parts) == 0 {
+		return "total"
+	}
+	return strings.Join(parts, " / ")
+}
+
+// queryName is what a query's data is called: its name, else its metric.
+func queryName(q Query) string {
+	if q.Name != "" {
+		return q.Name
+	}
+	if q.Metric != "" {
+		return q.Metric
+	}
+	return "transactions"
+}
+
+// worstSummary says which items are worst, for an event: "2 critical:
+// web-01, web-07".
+func worstSummary(names []string, states []State) (State, string) {
+	worst := StateOK
+	for _, s := range states {
+		worst = Worse(worst, s)
+	}
+	if worst == StateOK {
+		return worst, ""
+	}
+	var which []string
+	for i, s := range states {
+		if s == worst {
+			which = append(which, names[i])
+		}
+	}
+	n := len(which)
+	if len(which) > 5 {
+		which = append(which[:5], "…")
+	}
+	return worst, strconv.Itoa(n) + " " + string(worst) + ": " + strings.Join(which, ", ")
+}
+
+// TableColumn heads a table column (one query).
+type TableColumn struct {
+	Name     string `json:"name"`
+	Unit     string `json:"unit"`
+	Decimals int    `json:"decimals"`
+}
+
+// TableCell is one value and its state.
+type TableCell struct {
+	Value Float `json:"value"`
+	State State `json:"state"`
+}
+
+// TableRow is one label group.
+type TableRow struct {
+	Name   string            `json:"name"`
+	Labels map[string]string `json:"labels"`
+	Cells  []*TableCell      `json:"cells"` // nil: the group has no value in that column
+}
+
+// TableData is the data of a table widget.
+type TableData struct {
+	Columns []TableColumn `json:"columns"`
+	Rows    []TableRow    `json:"rows"`
+	Total   int           `json:"total"` // rows before max_rows cut
+}
+
+func shapeTable(cfg Config, in Input) Output {
+	th := cfg.Thresholds()
+	d := TableData{Columns: []TableColumn{}, Rows: []TableRow{}}
+	byKey := map[string]int{}
+	for qi, r := range in.Results {
+		name := "query " + strconv.Itoa(qi+1)
+		if qi < len(in.Queries) {
+			name = queryName(in.Queries[qi])
+		}
+		d.Columns = append(d.Columns, TableColumn{Name: name, Unit: cfg.String("unit"), Decimals: cfg.Int("decimals")})
+		if r == nil {
+			continue
+		}
+		for _, sv := range r.Series {
+			key := seriesName(sv.Labels, "") + "\x00" + labelsString(sv.Labels)
+			i, ok := byKey[key]
+			if !ok {
+				i = len(d.Rows)
+				byKey[key] = i
+				d.Rows = append(d.Rows, TableRow{Name: seriesName(sv.Labels, cfg.String("row_label")), Labels: sv.Labels, Cells: make([]*TableCell, len(in.Results))})
+			}
+			d.Rows[i].Cells[qi] = &TableCell{Value: Float(sv.Value), State: th.StateOf(sv.Value)}
+		}
+	}
+	col := min(cfg.Int("sort_by"), len(in.Results)-1)
+	order := cfg.String("sort")
+	val := func(r TableRow) float64 {
+		if col < 0 || r.Cells[col] == nil || math.IsNaN(float64(r.Cells[col].Value)) {
+			return math.Inf(-1)
+		}
+		return float64(r.Cells[col].Value)
+	}
+	sort.SliceStable(d.Rows, func(i, j int) bool {
+		switch order {
+		case "name":
+			return d.Rows[i].Name < d.Rows[j].Name
+		case "asc":
+			a, b := val(d.Rows[i]), val(d.Rows[j])
+			if math.IsInf(a, -1) != math.IsInf(b, -1) {
+				return !math.IsInf(a, -1) // rows without a value last
+			}
+			return a < b
+		}
+		return val(d.Rows[i]) > val(d.Rows[j])
+	})
+	d.Total = len(d.Rows)
+	if n := cfg.Int("max_rows"); n > 0 && len(d.Rows) > n {
+		d.Rows = d.Rows[:n]
+	}
+	if len(d.Rows) == 0 {
+		return Output{State: StateNoData, Data: d}
+	}
+	var names []string
+	var states []State
+	for _, r := range d.Rows {
+		for _, c := range r.Cells {
+			if c != nil {
+				names = append(names, r.Name)
+				states = append(states, c.State)
+			}
+		}
+	}
+	st, sum := worstSummary(names, states)
+	return Output{State: st, Data: d, Summary: sum}
+}
+
+func labelsString(ls map[string]string) string {
+	keys := make([]string, 0, len(ls))
+	for k := range ls {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(ls[k])
+		b.WriteByte(',')
+	}
+	return b.String()
+}
+
+// TopNItem is one entry of a top-N list.
+type TopNItem struct {
+	Name   string            `json:"name"`
+	Labels map[string]string `json:"labels"`
+	Value  float64           `json:"value"`
+	State  State             `json:"state"`
+}
+
+// TopNData is the data of a topn widget; Max scales the inline bars.
+type TopNData struct {
+	Items []TopNItem `json:"items"`
+	Max   float64    `json:"max"`
+}
+
+func shapeTopN(cfg Config, in Input) Output {
+	th := cfg.Thresholds()
+	d := TopNData{Items: []TopNItem{}}
+	if r := first(in.Results, 0); r != nil {
+		for _, sv := range r.Series {
+			if math.IsNaN(sv.Value) {
+				continue
+			}
+			d.Items = append(d.Items, TopNItem{Name: seriesName(sv.Labels, cfg.String("name_label")), Labels: sv.Labels, Value: sv.Value, State: th.StateOf(sv.Value)})
+		}
+	}
+	asc := cfg.String("order") == "asc"
+	sort.SliceStable(d.Items, func(i, j int) bool {
+		if asc {
+			return d.Items[i].Value < d.Items[j].Value
+		}
+		return d.Items[i].Value > d.Items[j].Value
+	})
+	if n := cfg.Int("limit"); n > 0 && len(d.Items) > n {
+		d.Items = d.Items[:n]
+	}
+	if len(d.Items) == 0 {
+		return Output{State: StateNoData, Data: d}
+	}
+	names := make([]string, len(d.Items))
+	states := make([]State, len(d.Items))
+	for i, it := range d.Items {
+		d.Max = math.Max(d.Max, math.Abs(it.Value))
+		names[i], states[i] = it.Name, it.State
+	}
+	st, sum := worstSummary(names, states)
+	return Output{State: st, Data: d, Summary: sum}
+}
+
+// Honeycomb states are sent as small integers, in this order.
+var honeycombStates = []State{StateOK, StateWarning, StateCritical, StateNoData}
+
+// HoneycombData is the data of a honeycomb: parallel arrays, compact for
+// 10,000 objects. States[i] indexes ok, warning, critical, nodata.
+type HoneycombData struct {
+	IDs    []string      `json:"ids"`
+	Values []Float       `json:"values"`
+	States []uint8       `json:"states"`
+	Counts map[State]int `json:"counts"`
+}
+
+func expandHoneycomb(cfg Config, qs []Query) []Query {
+	if len(qs) == 0 {
+		return nil
+	}
+	q := qs[0]
+	if q.Object == "" && q.Source != "transactions" {
+		q.Object = cfg.String("object_label")
+		q.Range, q.Step, q.GroupBy, q.Agg = "", "", nil, ""
+	}
+	return []Query{q}
+}
+
+func shapeHoneycomb(cfg Config, in Input) Output {
+	th := cfg.Thresholds()
+	r := first(in.Results, 0)
+	d := HoneycombData{IDs: []string{}, Values: []Float{}, States: []uint8{}, Counts: map[State]int{}}
+	for _, s := range honeycombStates {
+		d.Counts[s] = 0
+	}
+	if r == nil || len(r.Objects) == 0 {
+		return Output{State: StateNoData, Data: d}
+	}
+	type obj struct {
+		id string
+		v  Float
+		s  uint8
+	}
+	objs := make([]obj, len(r.Objects))
+	for i, o := range r.Objects {
+		s := th.StateOf(float64(o.Value))
+		var si uint8
+		for k, hs := range honeycombStates {
+			if hs == s {
+				si = uint8(k)
+			}
+		}
+		objs[i] = obj{o.ID, o.Value, si}
+		d.Counts[s]++
+	}
+	if cfg.String("sort") == "state" {
+		rank := []int{3, 1, 0, 2} // critical, warning, nodata, ok
+		sort.SliceStable(objs, func(i, j int) bool { return rank[objs[i].s] < rank[objs[j].s] })
+	}
+	d.IDs = make([]string, len(objs))
+	d.Values = make([]Float, len(objs))
+	d.States = make([]uint8, len(objs))
+	worst := StateOK
+	for i, o := range objs {
+		d.IDs[i], d.Values[i], d.States[i] = o.id, o.v, o.s
+		worst = Worse(worst, honeycombStates[o.s])
+	}
+	summary := ""
+	if worst != StateOK {
+		var which []string
+		for _, o := range objs {
+			if honeycombStates[o.s] == worst && len(which) < 5 {
+				which = append(which, o.id)
+			}
+		}
+		summary = strconv.Itoa(d.Counts[worst]) + " " + string(worst) + ": " + strings.Join(which, ", ")
+		if d.Counts[worst] > len(which) {
+			summary += ", …"
+		}
+	}
+	// A fleet where only some objects are silent is still watched: nodata
+	// alone (no warning or critical) counts as the widget's nodata only when
+	// every object is silent.
+	if worst == StateNoData && d.Counts[StateNoData] < len(objs) {
+		worst = StateOK
+	}
+	return Output{State: worst, Data: d, Summary: summary}
+}
+
+// EventsData is the data of an events widget.
+type EventsData struct {
+	Events []Event `json:"events"`
+}
+
+func shapeEvents(cfg Config, in Input) Output {
+	minSev := State(cfg.String("min_severity")).Severity()
+	if cfg.String("min_severity") == string(StateOK) {
+		minSev = 0
+	}
+	d := EventsData{Events: []Event{}}
+	n := cfg.Int("max_rows")
+	for _, e := range in.Events {
+		if e.Severity.Severity() < minSev || n > 0 && len(d.Events) >= n {
+			continue
+		}
+		d.Events = append(d.Events, e)
+	}
+	return Output{State: StateOK, Data: d}
+}

@@ -59,6 +59,7 @@ type Event struct {
 type Input struct {
 	Now     int64     // unix ms, the server's clock
 	Results []*Result // one per expanded query, in order
+	Queries []Query   // the expanded queries, in the same order
 	Events  []Event   // events kind: the board's state changes and pushed events, newest first
 }
 

@@ -128,7 +128,7 @@ func TestCreateBoardRejected(t *testing.T) {
 		{"BlankName", `{"name":"   "}`, nil, 400, "invalid", "name", "is required"},
 		{"LongName", map[string]any{"name": strings.Repeat("n", 201)}, nil, 400, "invalid", "name", "201 characters long; at most 200"},
 		{"BadTheme", `{"name":"x","theme":"pink"}`, nil, 400, "invalid", "theme", `"pink" is not a theme`},
-		{"UnknownKind", `{"name":"x","widgets":[{"id":"a","kind":"sparkles"}]}`, nil, 400, "invalid", "widgets[0].kind", `"sparkles" is not a widget kind; known kinds: clock, gauge, stat, text, timeseries`},
+		{"UnknownKind", `{"name":"x","widgets":[{"id":"a","kind":"sparkles"}]}`, nil, 400, "invalid", "widgets[0].kind", `"sparkles" is not a widget kind; known kinds: bar, clock, equalizer, events, gauge, hitmap, honeycomb, image, pie, stat, status, table, text, timeseries, topn`},
 		{"BadConfig", `{"name":"x","widgets":[{"id":"a","kind":"stat","config":{"decimals":9}}]}`, nil, 400, "invalid", "widgets[0].config.decimals", "the maximum is 6"},
 		{"Overlap", overlap, nil, 400, "invalid", "variants[0].placements[1]", `"cpu" overlaps "tps" at x=4 y=0`},
 		{"CanvasTooSmall", `{"name":"x","variants":[{"name":"a","canvas":{"width":319,"height":1080},"grid":{"columns":1,"rows":1}}]}`, nil, 400, "invalid", "variants[0].canvas.width", "320 to 32768"},

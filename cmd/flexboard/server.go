@@ -149,6 +149,7 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	(&boards.Handler{Store: boards.NewSQLiteStore(db), Kinds: kinds, Log: log, Changed: hub.BoardChanged}).Register(api)
 	(&stream.IngestHandler{Store: store, Token: cfg.IngestToken, Log: log}).Register(api)
 	(&stream.QueryHandler{Store: store}).Register(api)
+	(&widgets.Handler{Kinds: kinds}).Register(api)
 	(&stream.StreamHandler{Hub: hub, AllowedOrigins: cfg.AllowedOrigins}).Register(api)
 	(&sources.Handler{Store: sources.NewSQLiteStore(db), Manager: manager, Log: log}).Register(api)
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound }) // JSON 404 for unknown API paths
@@ -158,6 +159,7 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 		return nil, fmt.Errorf("load the embedded front end: %w", err)
 	}
 	pages.Register(app)
+	app.Get("/widgets", pages.Page) // the widget catalogue
 	return app, nil
 }
 

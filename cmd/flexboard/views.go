@@ -26,9 +26,14 @@ var _ stream.BoardLoader = viewLoader{}
 // LoadView implements stream.BoardLoader. An empty variant means the
 // board's first.
 func (l viewLoader) LoadView(ctx context.Context, id, variant string) (*stream.View, error) {
-	b, err := l.store.FindBoardByID(ctx, id)
-	if err != nil {
-		return nil, err
+	var b *boards.Board
+	if id == boards.CatalogueID {
+		b = boards.Catalogue()
+	} else {
+		var err error
+		if b, err = l.store.FindBoardByID(ctx, id); err != nil {
+			return nil, err
+		}
 	}
 	var v *boards.Variant
 	names := make([]string, len(b.Variants))
