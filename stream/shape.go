@@ -17,8 +17,9 @@ func (g *group) shape(w *ViewWidget, now int64) (data []byte, newest int64, ok b
 		return nil, 0, false
 	}
 	st := g.hub.store
-	in := widgets.Input{Now: now, Results: make([]*Result, len(w.Queries))}
+	in := widgets.Input{Now: now, Results: make([]*Result, len(w.Queries)), Queries: make([]widgets.Query, len(w.Queries))}
 	for i, q := range w.Queries {
+		in.Queries[i] = q.Query
 		in.Results[i] = st.Query(q, now)
 		newest = max(newest, in.Results[i].Newest)
 	}
