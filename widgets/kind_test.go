@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	_ "time/tzdata" // as in cmd/flexboard: time zones resolve without a system zoneinfo
@@ -37,7 +38,8 @@ func wantErr(t *testing.T, err error, code errs.Code, field, msg string) {
 func TestBuiltinRegistry(t *testing.T) {
 	r := widgets.Builtin()
 	t.Run("NamesSorted", func(t *testing.T) {
-		want := []string{"clock", "gauge", "stat", "text", "timeseries"}
+		// Every kind issue #5 lists.
+		want := []string{"bar", "clock", "equalizer", "events", "gauge", "hitmap", "honeycomb", "image", "pie", "stat", "status", "table", "text", "timeseries", "topn"}
 		if got := r.Names(); !reflect.DeepEqual(got, want) {
 			t.Fatalf("Names() = %v, want %v", got, want)
 		}
@@ -47,9 +49,12 @@ func TestBuiltinRegistry(t *testing.T) {
 		for _, k := range r.Kinds() {
 			got = append(got, k.Name)
 		}
-		want := []string{"timeseries", "gauge", "stat", "text", "clock"}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("Kinds() = %v, want %v", got, want)
+		// Chart kinds first, then the others, each once.
+		want := r.Names()
+		sorted := append([]string(nil), got...)
+		sort.Strings(sorted)
+		if !reflect.DeepEqual(sorted, want) || !r.Lookup(got[0]).Chart || r.Lookup(got[len(got)-1]).Chart {
+			t.Fatalf("Kinds() = %v, want chart kinds then the others, each of %v once", got, want)
 		}
 	})
 	t.Run("KindsIsACopy", func(t *testing.T) {
