@@ -31,6 +31,7 @@ import (
 // their escapes undone.
 func ParseInflux(body []byte, precision time.Duration, app Appender, res *ParseResult) {
 	p := influxParser{body: body, app: app, res: res, tsMul: 1, tsDiv: 1}
+	p.store, _ = app.(*BatchAppender)
 	switch {
 	case precision <= 0:
 		p.tsDiv = int64(time.Millisecond)
@@ -39,6 +40,7 @@ func ParseInflux(body []byte, precision time.Duration, app Appender, res *ParseR
 	default:
 		p.tsDiv = int64(time.Millisecond / precision)
 	}
+	defer batch(app)()
 	p.run()
 }
 
@@ -47,6 +49,7 @@ func ParseInflux(body []byte, precision time.Duration, app Appender, res *ParseR
 type influxParser struct {
 	body  []byte
 	app   Appender
+	store *BatchAppender // app, when it is the store's: see emit
 	res   *ParseResult
 	tsMul int64 // timestamp → ms: ts*tsMul/tsDiv, one of them is 1
 	tsDiv int64
@@ -298,10 +301,13 @@ func (p *influxParser) millis(ts int64) (int64, error) {
 	return ts / p.tsDiv, nil
 }
 
-// emit hands the fields of a parsed line to the Appender.
+// emit hands the fields of a parsed line to the Appender. The store's own
+// is told when a sample carries the same labels as the one before, so that
+// it prepares them once per line.
 func (p *influxParser) emit(line int) {
 	prefix := len(p.metric)
 	s := &p.sample
+	same := false
 	for _, f := range p.fields {
 		if f.str {
 			p.res.Reject(line, fmt.Errorf("field %q is a string; only numbers and booleans are stored", influxUnescape(f.key)))
@@ -314,7 +320,14 @@ func (p *influxParser) emit(line int) {
 			s.Metric = p.metric
 		}
 		s.Labels, s.Value = p.labels, f.value
-		if err := p.app.AppendSample(s); err != nil {
+		var err error
+		if p.store != nil {
+			err = p.store.appendSample(s, same)
+			same = true
+		} else {
+			err = p.app.AppendSample(s)
+		}
+		if err != nil {
 			p.res.Reject(line, err)
 			continue
 		}

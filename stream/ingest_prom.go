@@ -20,6 +20,7 @@ import (
 // is OpenMetrics' seconds.
 func ParsePrometheus(body []byte, app Appender, res *ParseResult) {
 	p := promParser{body: body, app: app, res: res}
+	defer batch(app)()
 	p.run()
 }
 

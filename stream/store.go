@@ -6,6 +6,7 @@ import (
 	"hash/maphash"
 	"math"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -102,8 +103,9 @@ type series struct {
 	mu     sync.Mutex
 	hash   uint64
 	next   *series // same-hash chain; guarded by the shard lock
-	metric string
-	labels Labels
+	key    string  // labels and metric in one string (appendKey): one comparison finds a series
+	metric string  // a substring of key
+	labels Labels  // names and values are substrings of key
 
 	ts         []int64
 	vals       []float64
@@ -255,6 +257,105 @@ func (st *Store) Appender() *BatchAppender {
 type BatchAppender struct {
 	st  *Store
 	now int64
+
+	// While a parser holds the appender (batch), the counters shared by
+	// all requests are settled once per request, not per point: two
+	// atomic adds on lines that both cores write cost more than storing
+	// the point. credit is room reserved in st.points, up to pointCredit
+	// at a time and never past max-points; flush returns what is unused.
+	batched  bool
+	accepted int64
+	evicted  int64
+	credit   int64
+
+	// The labels of the sample in hand, prepared (sorted, checked) and
+	// encoded as the first part of key. The influx parser hands the store
+	// one sample per field of a line, all with the same labels: it says
+	// so (appendSample's same), and the work is done once per line.
+	lineOK     bool
+	lineErr    error
+	lineReason string
+	lineKey    int // len(key) of the labels part
+	key        []byte
+}
+
+// pointCredit is how many points an appender reserves at once. Between
+// concurrent requests, one may be refused max-points while another holds
+// up to this much unused room; alone, a request gets exactly the room left.
+const pointCredit = 256
+
+// batch makes app, if it is the store's, settle its counters when the
+// returned function is called (at the end of a parse) rather than per
+// point. Anything else is returned a no-op.
+func batch(app Appender) func() {
+	a, ok := app.(*BatchAppender)
+	if !ok || a.batched {
+		return func() {}
+	}
+	a.batched = true
+	return a.flush
+}
+
+// flush settles the counters of a batch and ends it.
+func (a *BatchAppender) flush() {
+	st := a.st
+	if a.credit != 0 {
+		st.points.Add(-a.credit)
+	}
+	if a.accepted != 0 {
+		st.Stats.Accepted.Add(a.accepted)
+	}
+	if a.evicted != 0 {
+		st.Stats.PointsEvicted.Add(a.evicted)
+	}
+	a.credit, a.accepted, a.evicted, a.batched = 0, 0, 0, false
+}
+
+func (a *BatchAppender) accept() {
+	if a.batched {
+		a.accepted++
+		return
+	}
+	a.st.Stats.Accepted.Add(1)
+}
+
+// take counts one more point in memory, or reports false at max-points.
+func (a *BatchAppender) take() bool {
+	if a.credit > 0 {
+		a.credit--
+		return true
+	}
+	st := a.st
+	if !a.batched {
+		if st.points.Add(1) > st.limits.MaxPoints {
+			st.points.Add(-1)
+			return false
+		}
+		return true
+	}
+	for {
+		cur := st.points.Load()
+		room := st.limits.MaxPoints - cur
+		if room <= 0 {
+			return false
+		}
+		k := min(room, pointCredit)
+		if st.points.CompareAndSwap(cur, cur+k) {
+			a.credit = k - 1
+			return true
+		}
+	}
+}
+
+// dropped counts points evicted from a series while appending.
+func (a *BatchAppender) dropped(n int) {
+	if a.batched {
+		a.credit += int64(n) // their room is this batch's to use or return
+		a.evicted += int64(n)
+		return
+	}
+	a.st.points.Add(-int64(n))
+	a.st.Stats.PointsEvicted.Add(int64(n))
 }
 
 var _ Appender = (*BatchAppender)(nil)
@@ -294,8 +395,9 @@ func (a *BatchAppender) checkTime(ts int64) (int64, error) {
 }
 
 // prepareLabels sorts labels by name in place, drops empty values (an empty
-// label is an absent label) and checks names, lengths and count.
-func (a *BatchAppender) prepareLabels(ls []LabelPair) ([]LabelPair, error) {
+// label is an absent label) and checks names, lengths and count. A refusal
+// comes with its reason for /metrics; the caller counts it.
+func (a *BatchAppender) prepareLabels(ls []LabelPair) ([]LabelPair, string, error) {
 	lim := a.st.limits
 	// Insertion sort: label sets are small and this allocates nothing.
 	for i := 1; i < len(ls); i++ {
@@ -309,31 +411,71 @@ func (a *BatchAppender) prepareLabels(ls []LabelPair) ([]LabelPair, error) {
 			continue
 		}
 		if !validLabelName(l.Name) {
-			return nil, a.reject(reasonInvalid, fmt.Errorf("label name %q is invalid: use [a-zA-Z_][a-zA-Z0-9_]*", clipBytes(l.Name)))
+			return nil, reasonInvalid, fmt.Errorf("label name %q is invalid: use [a-zA-Z_][a-zA-Z0-9_]*", clipBytes(l.Name))
 		}
 		if len(l.Name) > lim.MaxLabelName {
-			return nil, a.reject(reasonLabels, fmt.Errorf("label name %q is %d bytes; the limit max-label-name is %d", clipBytes(l.Name), len(l.Name), lim.MaxLabelName))
+			return nil, reasonLabels, fmt.Errorf("label name %q is %d bytes; the limit max-label-name is %d", clipBytes(l.Name), len(l.Name), lim.MaxLabelName)
 		}
 		if len(l.Value) > lim.MaxLabelValue {
-			return nil, a.reject(reasonLabels, fmt.Errorf("label %s has a value of %d bytes; the limit max-label-value is %d", l.Name, len(l.Value), lim.MaxLabelValue))
+			return nil, reasonLabels, fmt.Errorf("label %s has a value of %d bytes; the limit max-label-value is %d", l.Name, len(l.Value), lim.MaxLabelValue)
 		}
 		if !utf8.Valid(l.Value) {
-			return nil, a.reject(reasonInvalid, fmt.Errorf("label %s: value is not valid UTF-8", l.Name))
+			return nil, reasonInvalid, fmt.Errorf("label %s: value is not valid UTF-8", l.Name)
 		}
 		if i > 0 && bytes.Equal(l.Name, ls[i-1].Name) {
-			return nil, a.reject(reasonInvalid, fmt.Errorf("label %s appears twice", l.Name))
+			return nil, reasonInvalid, fmt.Errorf("label %s appears twice", l.Name)
 		}
 		out = append(out, l)
 	}
 	if len(out) > lim.MaxLabels {
-		return nil, a.reject(reasonLabels, fmt.Errorf("has %d labels; the limit max-labels is %d", len(out), lim.MaxLabels))
+		return nil, reasonLabels, fmt.Errorf("has %d labels; the limit max-labels is %d", len(out), lim.MaxLabels)
 	}
-	return out, nil
+	return out, "", nil
+}
+
+// Series keys. A key is each label as name 0xff value 0xfe, in name order,
+// then the metric name. Names are ASCII and values valid UTF-8, neither
+// ever holds 0xfe or 0xff, so a key stands for exactly one series.
+const (
+	keyNameEnd  = 0xff
+	keyValueEnd = 0xfe
+)
+
+func appendKeyLabels(dst []byte, labels []LabelPair) []byte {
+	for _, l := range labels {
+		dst = append(dst, l.Name...)
+		dst = append(dst, keyNameEnd)
+		dst = append(dst, l.Value...)
+		dst = append(dst, keyValueEnd)
+	}
+	return dst
+}
+
+// splitKey returns the metric and labels of a key, as substrings of it.
+func splitKey(key string) (string, Labels) {
+	labels := make(Labels, 0, strings.Count(key, "\xfe"))
+	for {
+		i := strings.IndexByte(key, keyValueEnd)
+		if i < 0 {
+			return key, labels
+		}
+		j := strings.IndexByte(key[:i], keyNameEnd)
+		labels = append(labels, Label{Name: key[:j], Value: key[j+1 : i]})
+		key = key[i+1:]
+	}
 }
 
 // AppendSample implements Appender.
-func (a *BatchAppender) AppendSample(s *Sample) error {
+func (a *BatchAppender) AppendSample(s *Sample) error { return a.appendSample(s, false) }
+
+// appendSample is AppendSample. same says that s.Labels are those of the
+// previous call, not changed since (further fields of an influx line): the
+// labels prepared then are used again, or their refusal repeated.
+func (a *BatchAppender) appendSample(s *Sample, same bool) error {
 	st := a.st
+	if !same {
+		a.lineOK = false // new labels: prepared when first needed
+	}
 	if !validMetricName(s.Metric) || len(s.Metric) > MaxMetricNameLength {
 		return a.reject(reasonInvalid, fmt.Errorf("metric name %q is invalid: use [a-zA-Z_:][a-zA-Z0-9_:]*, at most %d characters", clipBytes(s.Metric), MaxMetricNameLength))
 	}
@@ -344,18 +486,24 @@ func (a *BatchAppender) AppendSample(s *Sample) error {
 	if err != nil {
 		return err
 	}
-	labels, err := a.prepareLabels(s.Labels)
-	if err != nil {
-		return err
+	if !a.lineOK {
+		labels, reason, err := a.prepareLabels(s.Labels)
+		a.lineOK, a.lineErr, a.lineReason = true, err, reason
+		a.key = appendKeyLabels(a.key[:0], labels)
+		a.lineKey = len(a.key)
 	}
-	h := st.hash(s.Metric, labels)
+	if a.lineErr != nil {
+		return a.reject(a.lineReason, a.lineErr)
+	}
+	a.key = append(a.key[:a.lineKey], s.Metric...)
+	h := maphash.Bytes(st.seed, a.key)
 	sh := &st.shards[h%shardCount]
 	for {
 		sh.mu.RLock()
-		sr := find(sh.m[h], s.Metric, labels)
+		sr := find(sh.m[h], a.key)
 		sh.mu.RUnlock()
 		if sr == nil {
-			if sr, err = st.create(sh, h, s.Metric, labels); err != nil {
+			if sr, err = st.create(sh, h, a.key); err != nil {
 				return a.reject(reasonSeries, err)
 			}
 		}
@@ -384,7 +532,7 @@ func (a *BatchAppender) appendPoint(sr *series, ts int64, v float64) error {
 			i := sr.search(ts)
 			if t, _ := sr.at(i); t == ts {
 				sr.vals[(sr.head+i)%len(sr.ts)] = v
-				st.Stats.Accepted.Add(1)
+				a.accept()
 				return nil
 			}
 			return a.reject(reasonOutOfOrder, fmt.Errorf("%s: point at %s is out of order: the series already has a point at %s",
@@ -392,29 +540,27 @@ func (a *BatchAppender) appendPoint(sr *series, ts int64, v float64) error {
 		}
 		if ts == last {
 			sr.vals[(sr.head+sr.n-1)%len(sr.ts)] = v
-			st.Stats.Accepted.Add(1)
+			a.accept()
 			return nil
 		}
 	}
-	if st.points.Add(1) > st.limits.MaxPoints {
-		st.points.Add(-1)
+	if !a.take() {
 		return a.reject(reasonPoints, &LimitError{Limit: "max-points", RetryAfter: 10 * time.Second,
 			Message: fmt.Sprintf("the store holds its limit of %d points (max-points); older points expire as the memory window (%s) moves on", st.limits.MaxPoints, st.limits.Window)})
 	}
 	// Points older than the window go as new ones come: the ring stays
 	// bounded by the window even between sweeps.
 	if dropped := sr.evict(a.now - st.limits.Window.Milliseconds()); dropped > 0 {
-		st.points.Add(-int64(dropped))
-		st.Stats.PointsEvicted.Add(int64(dropped))
+		a.dropped(dropped)
 	}
 	sr.push(ts, v)
-	st.Stats.Accepted.Add(1)
+	a.accept()
 	return nil
 }
 
-func find(sr *series, metric []byte, labels []LabelPair) *series {
+func find(sr *series, key []byte) *series {
 	for ; sr != nil; sr = sr.next {
-		if sr.metric == string(metric) && sameLabels(sr.labels, labels) {
+		if sr.key == string(key) {
 			return sr
 		}
 	}
@@ -435,10 +581,10 @@ func sameLabels(stored Labels, parsed []LabelPair) bool {
 	return true
 }
 
-func (st *Store) create(sh *shard, h uint64, metric []byte, labels []LabelPair) (*series, error) {
+func (st *Store) create(sh *shard, h uint64, key []byte) (*series, error) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if sr := find(sh.m[h], metric, labels); sr != nil {
+	if sr := find(sh.m[h], key); sr != nil {
 		return sr, nil // created meanwhile
 	}
 	if st.seriesCount.Add(1) > int64(st.limits.MaxSeries) {
@@ -446,10 +592,8 @@ func (st *Store) create(sh *shard, h uint64, metric []byte, labels []LabelPair) 
 		return nil, &LimitError{Limit: "max-series", RetryAfter: time.Minute,
 			Message: fmt.Sprintf("the store holds its limit of %d series (max-series); series with no data for the memory window (%s) expire", st.limits.MaxSeries, st.limits.Window)}
 	}
-	sr := &series{hash: h, metric: string(metric), labels: make(Labels, len(labels)), next: sh.m[h]}
-	for i, l := range labels {
-		sr.labels[i] = Label{Name: string(l.Name), Value: string(l.Value)}
-	}
+	sr := &series{hash: h, key: string(key), next: sh.m[h]}
+	sr.metric, sr.labels = splitKey(sr.key)
 	sh.m[h] = sr
 	st.idxMu.Lock()
 	set := st.byMetric[sr.metric]
@@ -461,19 +605,6 @@ func (st *Store) create(sh *shard, h uint64, metric []byte, labels []LabelPair) 
 	st.idxMu.Unlock()
 	st.Stats.SeriesCreated.Add(1)
 	return sr, nil
-}
-
-func (st *Store) hash(metric []byte, labels []LabelPair) uint64 {
-	var h maphash.Hash
-	h.SetSeed(st.seed)
-	h.Write(metric)
-	for _, l := range labels {
-		h.WriteByte(0xff)
-		h.Write(l.Name)
-		h.WriteByte(0xfe)
-		h.Write(l.Value)
-	}
-	return h.Sum64()
 }
 
 // Sweep drops points older than the memory window from every series and

@@ -475,3 +475,127 @@ func TestStoreLabels(t *testing.T) {
 		t.Fatalf("host label = %+v", ls[1])
 	}
 }
+
+// influxInto parses line protocol into st and returns the result.
+func influxInto(st *stream.Store, body string) stream.ParseResult {
+	var res stream.ParseResult
+	stream.ParseInflux([]byte(body), time.Millisecond, st.Appender(), &res)
+	return res
+}
+
+// TestStoreInfluxLineLabels checks that the fields of a line share its
+// labels, that a refusal of those labels rejects every field with the same
+// message, and that a line whose first field is refused before its labels
+// are looked at does not inherit the labels of the line before.
+func TestStoreInfluxLineLabels(t *testing.T) {
+	st, _ := newTestStore(t, func(l *stream.Limits) { l.MaxLabelValue = 8 })
+	now := ms(storeT0)
+	long := strings.Repeat("m", 250) // + "_" + a 6-byte field: 257 bytes, over MaxMetricNameLength
+	body := fmt.Sprintf("cpu,host=a,dc=x user=1,sys=2 %d\n", now) +
+		fmt.Sprintf("cpu,host=toolongvalue user=1,sys=2 %d\n", now) +
+		fmt.Sprintf("%s,host=b field6=1,value=2 %d\n", long, now)
+	res := influxInto(st, body)
+	if res.Accepted != 3 || res.Rejected != 3 {
+		t.Fatalf("accepted %d, rejected %d (%v); want 3, 3", res.Accepted, res.Rejected, res.Errors)
+	}
+	for i, want := range []string{"the limit max-label-value is 8", "the limit max-label-value is 8", "is invalid: use"} {
+		if e := res.Errors[i]; !strings.Contains(e.Message, want) {
+			t.Errorf("error %d = %+v, want %q", i, e, want)
+		}
+	}
+	for _, c := range []struct{ metric, want string }{
+		{"cpu_user", `dc=x host=a 1`},
+		{"cpu_sys", `dc=x host=a 2`},
+		{long, `host=b 2`},
+	} {
+		res := st.Query(compile(t, widgets.Query{Metric: c.metric}), now)
+		if len(res.Series) != 1 {
+			t.Fatalf("%s: %d series, want 1", c.metric[:8], len(res.Series))
+		}
+		s := res.Series[0]
+		var parts []string
+		for _, k := range []string{"dc", "host"} {
+			if v, ok := s.Labels[k]; ok {
+				parts = append(parts, k+"="+v)
+			}
+		}
+		if got := fmt.Sprintf("%s %g", strings.Join(parts, " "), s.Value); got != c.want || len(s.Labels) != len(parts) {
+			t.Errorf("%s = %v %g, want %s", c.metric[:8], s.Labels, s.Value, c.want)
+		}
+	}
+}
+
+// TestStoreKeysDistinct: series whose names and labels would run together
+// if simply concatenated stay apart.
+func TestStoreKeysDistinct(t *testing.T) {
+	st, _ := newTestStore(t, nil)
+	mustPut(t, st, "m", 1, 0, "a=bc")
+	mustPut(t, st, "m", 2, 0, "ab=c")
+	mustPut(t, st, "m", 3, 0, "a=b", "c=d")
+	mustPut(t, st, "bm", 4, 0, "a=")
+	mustPut(t, st, "m", 5, 0)
+	if st.SeriesCount() != 5 {
+		t.Fatalf("series = %d, want 5", st.SeriesCount())
+	}
+	res := st.Query(compile(t, widgets.Query{Metric: "m", Agg: "sum"}), st.Now())
+	if res.Series[0].Value != 11 {
+		t.Fatalf("sum = %v, want 11", res.Series[0].Value)
+	}
+}
+
+// TestStoreBatchCounters: a parse settles the counters once at its end,
+// and they come out exact, at max-points too.
+func TestStoreBatchCounters(t *testing.T) {
+	st, _ := newTestStore(t, func(l *stream.Limits) { l.MaxPoints = 1024 })
+	now := ms(storeT0)
+	var b strings.Builder
+	for i := 0; i < 1000; i++ {
+		fmt.Fprintf(&b, "m,i=%d a=1,b=2 %d\n", i, now)
+	}
+	res := influxInto(st, b.String())
+	if res.Accepted != 1024 || res.Rejected != 976 || res.Limit == nil || res.Limit.Limit != "max-points" {
+		t.Fatalf("accepted %d, rejected %d, limit %v; want 1024, 976, max-points", res.Accepted, res.Rejected, res.Limit)
+	}
+	if st.PointCount() != 1024 || st.Stats.Accepted.Load() != 1024 {
+		t.Fatalf("points %d, accepted %d; want 1024, 1024", st.PointCount(), st.Stats.Accepted.Load())
+	}
+	// Rewriting points at the same times takes no room.
+	res = influxInto(st, fmt.Sprintf("m,i=0 a=5,b=6 %d\n", now))
+	if res.Accepted != 2 || st.PointCount() != 1024 || st.Stats.Accepted.Load() != 1026 {
+		t.Fatalf("accepted %d, points %d, counter %d; want 2, 1024, 1026", res.Accepted, st.PointCount(), st.Stats.Accepted.Load())
+	}
+}
+
+// TestStoreBatchCountersConcurrent runs parses beside each other near
+// max-points (with -race): the limit is never passed and the counters
+// settle to what the answers say.
+func TestStoreBatchCountersConcurrent(t *testing.T) {
+	st, _ := newTestStore(t, func(l *stream.Limits) { l.MaxPoints = 5000 })
+	now := ms(storeT0)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	accepted := 0
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for r := 0; r < 10; r++ {
+				var b strings.Builder
+				for i := 0; i < 200; i++ {
+					fmt.Fprintf(&b, "m,w=%d,i=%d v=1 %d\n", w, i, now-int64(10-r))
+				}
+				res := influxInto(st, b.String())
+				mu.Lock()
+				accepted += res.Accepted
+				mu.Unlock()
+			}
+		}(w)
+	}
+	wg.Wait()
+	if st.PointCount() > 5000 || st.PointCount() != int64(accepted) || st.Stats.Accepted.Load() != int64(accepted) {
+		t.Fatalf("points %d, counter %d, answers %d (limit 5000)", st.PointCount(), st.Stats.Accepted.Load(), accepted)
+	}
+	if accepted < 5000-4*256 {
+		t.Fatalf("accepted %d: more room was held back than the appenders' credit", accepted)
+	}
+}

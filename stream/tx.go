@@ -91,9 +91,9 @@ func (a *BatchAppender) AppendTransaction(tr *Transaction) error {
 	if err != nil {
 		return err
 	}
-	labels, err := a.prepareLabels(tr.Labels)
+	labels, reason, err := a.prepareLabels(tr.Labels)
 	if err != nil {
-		return err
+		return a.reject(reason, err)
 	}
 	bucket := ts - ts%HitmapBucket.Milliseconds()
 	e := ElapsedBucket(tr.ElapsedMS)
