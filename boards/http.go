@@ -24,6 +24,8 @@ type Handler struct {
 	// Changed, if set, is called after a change to a board is committed
 	// (saved, restored, trashed, purged), so open displays follow it.
 	Changed func(id string)
+	// Images keeps uploaded images; nil: no image routes.
+	Images ImageStore
 }
 
 func (h *Handler) changed(id string) {
@@ -48,6 +50,12 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Get("/boards/:id/versions/:rev", h.version)
 	r.Post("/boards/:id/versions/:rev/restore", h.restoreVersion)
 	r.Get("/trash", h.trash)
+	if h.Images != nil {
+		r.Post("/images", h.uploadImage)
+		r.Get("/images", h.listImages)
+		r.Get("/images/:id", h.image)
+		r.Delete("/images/:id", h.deleteImage)
+	}
 	r.Delete("/trash/:id", h.purge)
 }
 
@@ -411,4 +419,49 @@ func (h *Handler) render(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return c.JSON(r)
+}
+
+// uploadImage takes the image's bytes as the body (any image Content-Type;
+// the format is detected from the bytes) and an optional ?name=.
+func (h *Handler) uploadImage(c *fiber.Ctx) error {
+	if enc := c.Get(fiber.HeaderContentEncoding); enc != "" && enc != "identity" {
+		return errs.E(errs.Unsupported, "", "Content-Encoding %q is not accepted for images; send the bytes as they are", enc)
+	}
+	data := append([]byte(nil), c.Request().Body()...)
+	img, err := h.Images.CreateImage(c.UserContext(), c.Query("name"), data)
+	if err != nil {
+		return err
+	}
+	h.Log.Info("image uploaded", "id", img.ID, "type", img.ContentType, "bytes", img.Size)
+	c.Location(img.URL)
+	return c.Status(fiber.StatusCreated).JSON(img)
+}
+
+func (h *Handler) listImages(c *fiber.Ctx) error {
+	list, err := h.Images.FindImages(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"images": list, "max_images": MaxImages, "max_image_bytes": MaxImageBytes})
+}
+
+// image serves an image's bytes. An image never changes under its id, and
+// it is sent so that a browser can only ever show it as an image.
+func (h *Handler) image(c *fiber.Ctx) error {
+	img, data, err := h.Images.ImageData(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, img.ContentType)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400, immutable")
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; sandbox")
+	return c.Send(data)
+}
+
+func (h *Handler) deleteImage(c *fiber.Ctx) error {
+	if err := h.Images.DeleteImage(c.UserContext(), c.Params("id")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -170,8 +170,8 @@ func seriesName(labels map[string]string, label string) string {
 	return strings.Join(parts, " / ")
 }
 
-// queryName is what a query's data is called: its name, else its metric.
-func queryName(q Query) string {
+// columnName is what a query's data is called: its name, else its metric.
+func columnName(q Query) string {
 	if q.Name != "" {
 		return q.Name
 	}
@@ -238,7 +238,7 @@ func shapeTable(cfg Config, in Input) Output {
 	for qi, r := range in.Results {
 		name := "query " + strconv.Itoa(qi+1)
 		if qi < len(in.Queries) {
-			name = queryName(in.Queries[qi])
+			name = columnName(in.Queries[qi])
 		}
 		d.Columns = append(d.Columns, TableColumn{Name: name, Unit: cfg.String("unit"), Decimals: cfg.Int("decimals")})
 		if r == nil {
