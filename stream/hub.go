@@ -33,10 +33,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"maps"
+	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -134,14 +138,28 @@ func NewHub(cfg HubConfig, store *Store, loader BoardLoader, log *slog.Logger) *
 // ErrShuttingDown refuses displays while the server stops.
 var ErrShuttingDown = errors.New("the server is shutting down")
 
-// frame is one encoded message for a group, shared by its displays.
+// frame is one tick's update of a group, shared by its displays. Nothing
+// in it changes once it is published, except the caches of messages
+// derived from it (coalesced updates, the snapshot), each built once.
 type frame struct {
 	seq     uint64
 	changed []string
 	ts      int64
 	newest  int64
-	bytes   []byte
+	data    map[string]json.RawMessage // every widget's data as of this frame; never modified
+	wire    []byte                     // the update, framed as one websocket text message
 	built   time.Time
+
+	mu        sync.Mutex
+	coalesced map[uint64]*derived // by the seq a display has
+	snap      *derived
+}
+
+// derived is a message computed from a frame on first demand: displays
+// that lack the same frames share one encoding, built outside g.mu.
+type derived struct {
+	once sync.Once
+	wire []byte
 }
 
 // group is the displays of one board variant and the state they share.
@@ -153,13 +171,15 @@ type group struct {
 	reload         chan struct{} // one slot: the board changed
 	stop           chan struct{}
 
+	// latest is the newest frame. A display one frame behind takes it
+	// without any lock: at a tick, thousands of writers load it at once.
+	latest atomic.Pointer[frame]
+
 	mu       sync.Mutex
 	view     *View
 	clients  map[*client]struct{}
 	seq      uint64
-	data     map[string]json.RawMessage
-	frames   []*frame
-	snap     *frame
+	frames   []*frame // the last ResumeFrames frames, by seq % len
 	boardMsg []byte
 	stopped  bool
 	wakeBuf  []*client // tick's list of displays to wake, reused
@@ -184,7 +204,7 @@ func (h *Hub) join(ctx context.Context, c *client, view *View) (*group, error) {
 	if g == nil {
 		g = &group{hub: h, key: key, board: view.Board, variant: view.Variant, epoch: newEpoch(),
 			reload: make(chan struct{}, 1), stop: make(chan struct{}), clients: map[*client]struct{}{},
-			data: map[string]json.RawMessage{}, frames: make([]*frame, h.cfg.ResumeFrames)}
+			frames: make([]*frame, h.cfg.ResumeFrames)}
 		g.setView(view)
 		g.tick() // the first display draws at once
 		h.groups[key] = g
@@ -192,6 +212,7 @@ func (h *Hub) join(ctx context.Context, c *client, view *View) (*group, error) {
 		go g.run()
 	}
 	g.mu.Lock()
+	c.g = g // before the group's fan-out can see c
 	g.clients[c] = struct{}{}
 	g.mu.Unlock()
 	h.wg.Add(1) // the connection; under h.mu so that Shutdown's Wait never races it
@@ -263,16 +284,18 @@ func (g *group) setView(v *View) {
 	g.mu.Lock()
 	g.view = v
 	g.boardMsg = msg
-	// Data of widgets no longer placed is dropped; new ones come with the
-	// next tick as changes.
-	keep := map[string]json.RawMessage{}
-	for _, w := range v.Widgets {
-		if d, ok := g.data[w.ID]; ok {
-			keep[w.ID] = d
+	// Data of widgets no longer placed is dropped (the latest frame is
+	// republished without it, same seq, so snapshots and coalesced updates
+	// leave it out); new ones come with the next tick as changes.
+	if cur := g.latest.Load(); cur != nil {
+		keep := map[string]json.RawMessage{}
+		for _, w := range v.Widgets {
+			if d, ok := cur.data[w.ID]; ok {
+				keep[w.ID] = d
+			}
 		}
+		g.latest.Store(&frame{seq: cur.seq, changed: cur.changed, ts: cur.ts, newest: cur.newest, data: keep, wire: cur.wire, built: cur.built})
 	}
-	g.data = keep
-	g.snap = nil
 	g.mu.Unlock()
 }
 
@@ -283,12 +306,16 @@ func (g *group) run() {
 	g.mu.Unlock()
 	t := time.NewTicker(refresh)
 	defer t.Stop()
+	ping := time.NewTicker(g.hub.cfg.PingInterval)
+	defer ping.Stop()
 	for {
 		select {
 		case <-g.stop:
 			return
 		case <-t.C:
 			g.tick()
+		case <-ping.C:
+			g.ping()
 		case <-g.reload:
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			v, err := g.hub.boards.LoadView(ctx, g.board, g.variant)
@@ -305,7 +332,7 @@ func (g *group) run() {
 			}
 			g.setView(v)
 			g.mu.Lock()
-			msg := g.boardMsg
+			msg := wsText(g.boardMsg)
 			for c := range g.clients {
 				c.sendControl(msg)
 			}
@@ -339,36 +366,97 @@ func (g *group) tick() {
 		}
 	}
 
-	g.mu.Lock()
+	// Publish. Only this goroutine (or join, before it starts) publishes,
+	// so the frame is built before taking g.mu, which guards the ring and
+	// seq for readers that need them (resumes, coalescing, hello).
+	prev := g.latest.Load()
+	data := map[string]json.RawMessage{}
+	if prev != nil {
+		data = prev.data
+	}
 	changed := map[string]json.RawMessage{}
 	var newest int64
-	f := &frame{ts: now, built: time.Now()}
+	f := &frame{ts: now, built: time.Now(), data: data}
 	for _, o := range outs {
-		if !bytes.Equal(g.data[o.id], o.data) {
-			g.data[o.id] = o.data
+		if !bytes.Equal(data[o.id], o.data) {
 			changed[o.id] = o.data
 			f.changed = append(f.changed, o.id)
 			newest = max(newest, o.newest)
 		}
 	}
+	if len(changed) > 0 { // copy on write: published frames share maps
+		f.data = make(map[string]json.RawMessage, len(data)+len(changed))
+		maps.Copy(f.data, data)
+		maps.Copy(f.data, changed)
+	}
+	f.newest = newest
+	g.mu.Lock()
 	g.seq++
-	f.seq, f.newest = g.seq, newest
-	f.bytes = encodeFrame("update", g.epoch, f.seq, f.ts, f.newest, changed)
+	f.seq = g.seq
+	f.wire = wsText(encodeFrame("update", g.epoch, f.seq, f.ts, f.newest, changed))
 	g.frames[f.seq%uint64(len(g.frames))] = f
-	g.snap = nil
+	g.latest.Store(f)
 	g.hub.Stats.FramesBuilt.Add(1)
-	// Wake the displays after unlocking: each woken writer takes g.mu in
-	// next(), and waking 10,000 of them under it made them queue behind it.
 	wake := g.wakeBuf[:0] // reused: ticks of a group never overlap
 	for c := range g.clients {
 		wake = append(wake, c)
 	}
 	g.wakeBuf = wake
 	g.mu.Unlock()
-	for _, c := range wake {
-		c.wakeUp()
+	if prev != nil { // nobody asks the old frame for these any more
+		prev.mu.Lock()
+		prev.coalesced, prev.snap = nil, nil
+		prev.mu.Unlock()
 	}
+	// Write to the displays after unlocking (a writer may take g.mu to
+	// coalesce).
+	fanout(wake)
 	clear(wake) // keep no closed display reachable until the next tick
+}
+
+// ping queues a ping for every display of the group and sends it.
+func (g *group) ping() {
+	msg := wsText([]byte(`{"type":"ping","ts":` + strconv.FormatInt(g.hub.store.Now(), 10) + `}`))
+	g.mu.Lock()
+	wake := make([]*client, 0, len(g.clients))
+	for c := range g.clients {
+		wake = append(wake, c)
+	}
+	g.mu.Unlock()
+	for _, c := range wake {
+		c.queue(msg)
+	}
+	fanout(wake)
+}
+
+// fanoutChunk is the fewest displays worth another goroutine at a tick.
+const fanoutChunk = 256
+
+// fanout hands each display what it lacks, spread over one goroutine per
+// CPU. Writes that the socket takes at once (nearly all) are done here;
+// a display whose socket is full gets a goroutine of its own for the
+// rest (see client.kick), so no display delays another.
+func fanout(cs []*client) {
+	w := min(runtime.GOMAXPROCS(0), (len(cs)+fanoutChunk-1)/fanoutChunk)
+	if w <= 1 {
+		for _, c := range cs {
+			c.kick()
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	per := (len(cs) + w - 1) / w
+	for i := 0; i < len(cs); i += per {
+		part := cs[i:min(i+per, len(cs))]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, c := range part {
+				c.kick()
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func encodeFrame(typ, epoch string, seq uint64, ts, newest int64, w map[string]json.RawMessage) []byte {
@@ -383,39 +471,96 @@ func encodeFrame(typ, epoch string, seq uint64, ts, newest int64, w map[string]j
 	return b
 }
 
-// next returns what a display that has frame sent needs next, and the
-// sequence number it brings the display to. The caller does not hold g.mu.
-func (g *group) next(sent uint64) (msg []byte, seq uint64, built time.Time) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	latest := g.seq
-	if sent == latest {
-		return nil, latest, time.Time{}
+// wsText frames msg as one final, unmasked websocket text message (RFC
+// 6455 §5.2), as a server sends it: frames are framed once per group and
+// written as they are to every display.
+func wsText(msg []byte) []byte { return wsFrame(0x1, msg) }
+
+func wsFrame(opcode byte, payload []byte) []byte {
+	n := len(payload)
+	var b []byte
+	switch {
+	case n < 126:
+		b = append(make([]byte, 0, 2+n), 0x80|opcode, byte(n))
+	case n <= 0xFFFF:
+		b = append(make([]byte, 0, 4+n), 0x80|opcode, 126, byte(n>>8), byte(n))
+	default:
+		b = append(make([]byte, 0, 10+n), 0x80|opcode, 127)
+		b = binary.BigEndian.AppendUint64(b, uint64(n))
 	}
-	n := uint64(len(g.frames))
-	cur := g.frames[latest%n]
-	if sent > 0 && sent < latest && latest-sent <= n-1 {
-		if latest-sent == 1 {
-			return cur.bytes, latest, cur.built
+	return append(b, payload...)
+}
+
+// next returns what a display that has frame sent needs next (framed for
+// the wire), and the sequence number it brings the display to. A display
+// one frame behind, nearly all of them, takes no lock.
+func (g *group) next(sent uint64) (wire []byte, seq uint64, built time.Time) {
+	f := g.latest.Load()
+	switch n := uint64(len(g.frames)); {
+	case sent == f.seq:
+		return nil, f.seq, time.Time{}
+	case sent > 0 && sent+1 == f.seq:
+		return f.wire, f.seq, f.built
+	case sent > 0 && sent < f.seq && f.seq-sent <= n-1:
+		return g.coalesced(f, sent), f.seq, f.built
+	}
+	return g.snapshot(f), f.seq, f.built
+}
+
+// coalesced is one update bringing a display from sent to f: the current
+// data of every widget changed in between. Displays behind by the same
+// frames share it.
+func (g *group) coalesced(f *frame, sent uint64) []byte {
+	f.mu.Lock()
+	d := f.coalesced[sent]
+	if d == nil {
+		if f.coalesced == nil {
+			f.coalesced = map[uint64]*derived{}
 		}
-		// Coalesce: the current data of every widget changed since sent.
+		d = &derived{}
+		f.coalesced[sent] = d
+	}
+	f.mu.Unlock()
+	d.once.Do(func() {
 		changed := map[string]json.RawMessage{}
 		newest := int64(0)
-		for s := sent + 1; s <= latest; s++ {
-			f := g.frames[s%n]
-			for _, id := range f.changed {
-				if d, ok := g.data[id]; ok {
-					changed[id] = d
+		n := uint64(len(g.frames))
+		g.mu.Lock()
+		for s := sent + 1; s <= f.seq; s++ {
+			fs := g.frames[s%n]
+			if fs == nil || fs.seq != s { // overwritten meanwhile: too far behind
+				changed = nil
+				break
+			}
+			for _, id := range fs.changed {
+				if v, ok := f.data[id]; ok {
+					changed[id] = v
 				}
 			}
-			newest = max(newest, f.newest)
+			newest = max(newest, fs.newest)
 		}
-		return encodeFrame("update", g.epoch, latest, cur.ts, newest, changed), latest, cur.built
+		g.mu.Unlock()
+		if changed == nil {
+			d.wire = g.snapshot(f)
+			return
+		}
+		d.wire = wsText(encodeFrame("update", g.epoch, f.seq, f.ts, newest, changed))
+	})
+	return d.wire
+}
+
+// snapshot is the full data of every widget as of f.
+func (g *group) snapshot(f *frame) []byte {
+	f.mu.Lock()
+	if f.snap == nil {
+		f.snap = &derived{}
 	}
-	if g.snap == nil || g.snap.seq != latest {
-		g.snap = &frame{seq: latest, bytes: encodeFrame("snapshot", g.epoch, latest, cur.ts, cur.newest, g.data), built: cur.built}
-	}
-	return g.snap.bytes, latest, g.snap.built
+	d := f.snap
+	f.mu.Unlock()
+	d.once.Do(func() {
+		d.wire = wsText(encodeFrame("snapshot", g.epoch, f.seq, f.ts, f.newest, f.data))
+	})
+	return d.wire
 }
 
 // canResume reports whether a display at (epoch, seq) can be brought up to

@@ -563,3 +563,124 @@ func TestOriginAllowed(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamFanoutManyDisplays: enough displays for the fan-out to spread
+// over several goroutines; every display gets every frame, in order, with
+// the same bytes.
+func TestStreamFanoutManyDisplays(t *testing.T) {
+	s := startHub(t, fastHub(), hubView("b1", 50*time.Millisecond, "cpu"))
+	const n = 600
+	cs := make([]*hubConn, n)
+	for i := range cs {
+		cs[i] = mustDial(t, s, "board=b1")
+	}
+	hubIngest(t, s, "cpu 5\n")
+	var mu sync.Mutex
+	got := map[uint64]string{}
+	var wg sync.WaitGroup
+	errc := make(chan error, n)
+	for _, c := range cs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var prev uint64
+			for k := 0; k < 5; {
+				m, err := c.tryRead(15 * time.Second)
+				if err != nil {
+					errc <- err
+					return
+				}
+				if m.Type != "update" {
+					continue
+				}
+				if prev != 0 && m.Seq != prev+1 {
+					errc <- fmt.Errorf("seq %d after %d", m.Seq, prev)
+					return
+				}
+				prev = m.Seq
+				k++
+				b, _ := json.Marshal(m.Widgets)
+				mu.Lock()
+				if g, ok := got[m.Seq]; ok && g != string(b) {
+					errc <- fmt.Errorf("frame %d differs between displays", m.Seq)
+				}
+				got[m.Seq] = string(b)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		t.Fatal(err)
+	}
+}
+
+// TestStreamResumeMessage: a "resume" on an open connection brings the
+// display up to date from the frame it names: a coalesced update for a
+// known frame, a snapshot for an unknown epoch.
+func TestStreamResumeMessage(t *testing.T) {
+	s := startHub(t, fastHub(), hubView("b1", 50*time.Millisecond, "cpu", "mem"))
+	a, b := mustDial(t, s, "board=b1"), mustDial(t, s, "board=b1")
+	hello := a.read()
+	first := a.until("update", func(m hubMsg) bool { return m.Type == "update" })
+	hubIngest(t, s, "cpu 11\n")
+	at := a.until("cpu=11", func(m hubMsg) bool { return m.Widgets["w-cpu"] != nil && widgetValue(t, m.Widgets["w-cpu"]) == 11 })
+	time.Sleep(200 * time.Millisecond) // frames without changes pass
+	ask := fmt.Sprintf(`{"type":"resume","epoch":%q,"seq":%d}`, hello.Epoch, first.Seq)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, c := range []*hubConn{a, b} {
+		if err := c.c.Write(ctx, websocket.MessageText, []byte(ask)); err != nil {
+			t.Fatal(err)
+		}
+		// cpu changed once, in frame at.Seq: a later update carrying it
+		// is the answer to the resume.
+		m := c.until("the resumed update", func(m hubMsg) bool {
+			return m.Type == "update" && m.Widgets["w-cpu"] != nil && m.Seq > at.Seq
+		})
+		if widgetValue(t, m.Widgets["w-cpu"]) != 11 {
+			t.Fatalf("resumed update %s", m.Widgets["w-cpu"])
+		}
+		if _, ok := m.Widgets["w-mem"]; ok {
+			t.Fatalf("resume resent an unchanged widget: %v", m.Widgets)
+		}
+	}
+	if err := a.c.Write(ctx, websocket.MessageText, []byte(`{"type":"resume","epoch":"0000","seq":3}`)); err != nil {
+		t.Fatal(err)
+	}
+	a.until("snapshot", func(m hubMsg) bool { return m.Type == "snapshot" && len(m.Widgets) == 2 })
+}
+
+// TestStreamWebsocketPingAndClose: a websocket-level ping is answered with
+// a pong, and a display's close is answered in kind.
+func TestStreamWebsocketPingAndClose(t *testing.T) {
+	s := startHub(t, fastHub(), hubView("b1", 50*time.Millisecond, "cpu"))
+	c := mustDial(t, s, "board=b1")
+	c.read()
+	reading := make(chan struct{})
+	go func() { // Ping needs a reader for the pong
+		defer close(reading)
+		for {
+			if _, _, err := c.c.Read(context.Background()); err != nil {
+				return
+			}
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.c.Ping(ctx); err != nil {
+		t.Fatalf("ping: %v", err)
+	}
+	if err := c.c.Close(websocket.StatusNormalClosure, "bye"); err != nil {
+		t.Fatalf("close handshake: %v", err)
+	}
+	<-reading
+	deadline := time.Now().Add(10 * time.Second)
+	for s.Hub.Stats.Displays.Load() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the server kept the closed display")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -9,11 +9,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/fasthttp/websocket"
-	fws "github.com/gofiber/contrib/websocket"
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"github.com/flexboard/flexboard/internal/errs"
 )
@@ -32,14 +34,7 @@ type StreamHandler struct {
 
 // Register mounts the display stream on r (the /api/v1 group).
 func (s *StreamHandler) Register(r fiber.Router) {
-	r.Get("/stream", s.check, fws.New(s.serve, fws.Config{
-		// Small read buffers: displays send little. Write buffers come from
-		// a pool, held only while a frame is being written, so an idle
-		// display holds none.
-		ReadBufferSize:  512,
-		WriteBufferSize: 4096,
-		WriteBufferPool: &s.writeBuffers,
-	}))
+	r.Get("/stream", s.open)
 }
 
 // OriginAllowed reports whether a browser page at origin may open a
@@ -66,8 +61,17 @@ type resumePoint struct {
 	seq   uint64
 }
 
-func (s *StreamHandler) check(c *fiber.Ctx) error {
-	if !fws.IsWebSocketUpgrade(c) {
+// isWebSocketUpgrade reports whether c asks for a websocket.
+func isWebSocketUpgrade(c *fiber.Ctx) bool {
+	return websocket.FastHTTPIsWebSocketUpgrade(c.Context())
+}
+
+// open checks a display's request and upgrades it. fasthttp/websocket's
+// upgrader is used directly, keeping per connection only what the stream
+// needs (gofiber/contrib/websocket copies every header, query argument and
+// local into maps kept for the connection's life).
+func (s *StreamHandler) open(c *fiber.Ctx) error {
+	if !isWebSocketUpgrade(c) {
 		return errs.Invalidf("", "this endpoint is a websocket: connect with a websocket client (see docs/protocol.md)")
 	}
 	if origin := c.Get(fiber.HeaderOrigin); !OriginAllowed(origin, c.Hostname(), s.AllowedOrigins) {
@@ -87,110 +91,370 @@ func (s *StreamHandler) check(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Locals("flexboard.view", view)
+	o := &opening{view: view}
 	if e, q := c.Query("epoch"), c.Query("seq"); e != "" && q != "" {
 		seq, err := strconv.ParseUint(q, 10, 64)
 		if err != nil {
 			return errs.Invalidf("seq", "must be the sequence number of the last frame received")
 		}
-		c.Locals("flexboard.resume", resumePoint{e, seq})
+		o.resume = &resumePoint{strings.Clone(e), seq}
 	}
-	err = c.Next() // the upgrade: it copies the locals into the websocket conn
-	c.Locals("flexboard.view", nil)
-	return err
+	u := websocket.FastHTTPUpgrader{
+		// The server writes frames to the socket itself (client.put), so
+		// the websocket conn only reads. Displays send little: its read
+		// buffer is the least the library takes, over fasthttp's own.
+		ReadBufferSize:  128,
+		WriteBufferSize: 128,
+		WriteBufferPool: &s.writeBuffers,
+		CheckOrigin:     func(*fasthttp.RequestCtx) bool { return true }, // checked above
+	}
+	if u.Upgrade(c.Context(), func(conn *websocket.Conn) { s.serve(conn, o) }) != nil {
+		return fiber.ErrUpgradeRequired
+	}
+	return nil
+}
+
+// opening is what open passes to serve. The handler closure holds it for
+// the connection's life, so serve takes the view out of it.
+type opening struct {
+	view   *View
+	resume *resumePoint
 }
 
 // client is one connected display.
+//
+// Writing: whoever holds mu writes to the socket. At a tick the group's
+// fan-out goroutines take mu with TryLock and write what the socket takes
+// at once, without waiting (put with block false); when the socket is
+// full, the rest goes to a goroutine of the display's own (drain), which
+// waits for it with the write deadline and then keeps delivering until
+// the display is up to date. A display's writer goroutine therefore exists
+// only while its socket is backed up. Anyone who finds mu taken sets
+// pending, which the holder checks after releasing mu (flush).
 type client struct {
 	hub  *Hub
 	g    *group
-	conn *websocket.Conn
+	ws   *websocket.Conn // reads only
+	nc   net.Conn        // the socket
+	raw  syscall.RawConn // nc's descriptor for writes that never wait; nil: every write gets a goroutine
+	quit atomic.Bool     // closing: write nothing more but the close
 
-	wake   chan struct{}    // one slot: the group has a new frame
-	ctrl   chan []byte      // layout changes; bounded
-	resume chan resumePoint // one slot: the display asked to resume
-	quit   chan struct{}
+	pending atomic.Bool // something to deliver; set before trying mu
+
+	mu     sync.Mutex
+	sent   uint64    // last frame delivered
+	rest   []byte    // what the socket did not take, for drain
+	built  time.Time // when rest's frame was built
+	broken bool      // a write failed part way: no close frame can follow
+
+	qmu  sync.Mutex
+	ctrl [][]byte // framed messages to send before the next frame, bounded
 
 	closeOnce   sync.Once
 	closeCode   int
 	closeReason string
-
-	sent uint64 // last frame delivered; owned by the writer
 }
 
-func (c *client) wakeUp() {
-	select {
-	case c.wake <- struct{}{}:
-	default:
+// maxControl is how many control messages (layout changes, pings, pongs)
+// may wait for a display before it counts as too slow.
+const maxControl = 8
+
+// queue adds a framed control message; a display with maxControl pending
+// is too slow.
+func (c *client) queue(msg []byte) {
+	c.qmu.Lock()
+	full := len(c.ctrl) >= maxControl
+	if !full {
+		c.ctrl = append(c.ctrl, msg)
 	}
-}
-
-// sendControl queues a message; a display that has 8 pending is too slow.
-func (c *client) sendControl(msg []byte) {
-	select {
-	case c.ctrl <- msg:
-	default:
+	c.qmu.Unlock()
+	if full {
 		c.hub.Stats.SlowDisconnects.Add(1)
 		c.close(CloseTooSlow, "too slow")
 	}
 }
 
+// sendControl queues a framed message and sends it.
+func (c *client) sendControl(msg []byte) {
+	c.queue(msg)
+}
+
+// kick delivers what the display lacks without ever waiting: here if the
+// connection is free and its socket takes it, else by the goroutine that
+// holds it or by a goroutine started for it.
+func (c *client) kick() {
+	c.pending.Store(true)
+	if c.mu.TryLock() {
+		c.flush(false)
+	}
+}
+
+var errWouldBlock = errors.New("socket full")
+
+// flush delivers until nothing is pending and releases mu, which the
+// caller holds. With block false it hands over to drain (and mu with it)
+// rather than wait for the socket.
+func (c *client) flush(block bool) {
+	for {
+		for c.pending.Swap(false) && !c.quit.Load() {
+			err := c.deliver(block)
+			if err == errWouldBlock {
+				go c.drain()
+				return
+			}
+			if err != nil {
+				c.failed(err)
+				break
+			}
+		}
+		c.mu.Unlock()
+		// A kick that found mu taken after the loop's last check has set
+		// pending: take mu back for it, unless someone else has.
+		if !c.pending.Load() || c.quit.Load() || !c.mu.TryLock() {
+			return
+		}
+	}
+}
+
+// drain is a display's writer while its socket is backed up: it writes the
+// rest of the frame, waiting up to the write timeout, then delivers what
+// came meanwhile. It owns mu.
+func (c *client) drain() {
+	b, built := c.rest, c.built
+	c.rest, c.built = nil, time.Time{}
+	if err := c.put(b, true); err != nil {
+		c.failed(err)
+		c.mu.Unlock()
+		return
+	}
+	c.written(len(b), built)
+	c.pending.Store(true)
+	c.flush(true)
+}
+
+// deliver sends pending control messages, then the frame the display lacks.
+// Layout messages go first: the group queues a "board" message before it
+// publishes the frame computed for that layout, so sending them first keeps
+// a display from getting data of a widget before the layout that places it.
+func (c *client) deliver(block bool) error {
+	for {
+		c.qmu.Lock()
+		var msg []byte
+		if len(c.ctrl) > 0 {
+			msg = c.ctrl[0]
+			c.ctrl[0] = nil
+			c.ctrl = c.ctrl[1:]
+			if len(c.ctrl) == 0 {
+				c.ctrl = nil
+			}
+		}
+		c.qmu.Unlock()
+		if msg == nil {
+			break
+		}
+		if err := c.send(msg, time.Time{}, block); err != nil {
+			return err
+		}
+	}
+	wire, seq, built := c.g.next(c.sent)
+	if wire == nil {
+		return nil
+	}
+	c.sent = seq // once handed to the socket, drain finishes it or the display is closed
+	return c.send(wire, built, block)
+}
+
+func (c *client) send(b []byte, built time.Time, block bool) error {
+	err := c.put(b, block)
+	switch err {
+	case nil:
+		c.written(len(b), built)
+	case errWouldBlock:
+		c.built = built
+	}
+	return err
+}
+
+// put writes b, a framed message, to the socket; mu is held. With block
+// false it never waits: what the socket does not take at once is kept in
+// c.rest and errWouldBlock returned.
+func (c *client) put(b []byte, block bool) error {
+	if !block {
+		if c.raw == nil {
+			c.rest = b
+			return errWouldBlock
+		}
+		n, err := c.tryWrite(b)
+		if err != nil {
+			c.broken = n > 0
+			return err
+		}
+		if n < len(b) {
+			c.rest = b[n:]
+			return errWouldBlock
+		}
+		return nil
+	}
+	c.nc.SetWriteDeadline(time.Now().Add(c.hub.cfg.WriteTimeout))
+	n, err := c.nc.Write(b)
+	if err != nil {
+		c.broken = c.broken || n > 0
+		return err
+	}
+	// Writes that never wait fail at once on an expired deadline.
+	c.nc.SetWriteDeadline(time.Time{})
+	return nil
+}
+
+// tryWrite is one write(2) on the non-blocking socket: what it takes.
+func (c *client) tryWrite(b []byte) (int, error) {
+	var n int
+	var werr error
+	err := c.raw.Write(func(fd uintptr) bool {
+		for {
+			n, werr = syscall.Write(int(fd), b)
+			if werr != syscall.EINTR {
+				return true // never wait for writability: drain does
+			}
+		}
+	})
+	if err != nil {
+		return 0, err
+	}
+	if werr == syscall.EAGAIN {
+		return 0, nil
+	}
+	if werr != nil {
+		return 0, werr
+	}
+	return n, nil
+}
+
+func (c *client) written(n int, built time.Time) {
+	st := &c.hub.Stats
+	st.FramesWritten.Add(1)
+	st.BytesWritten.Add(int64(n))
+	if !built.IsZero() {
+		st.Fanout.Observe(time.Since(built).Seconds())
+	}
+}
+
+// failed handles a write error (mu held): a write that timed out is a
+// display too slow, anything else a connection gone.
+func (c *client) failed(err error) {
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		c.hub.Stats.SlowDisconnects.Add(1)
+		c.hub.log.Info("display too slow: disconnected", "board", c.g.board, "variant", c.g.variant)
+		c.close(CloseTooSlow, "too slow")
+		return
+	}
+	c.broken = true
+	c.close(0, "")
+}
+
+// close ends the connection with code (0: without a close message). The
+// reader, woken by an expired read deadline (fasthttp closes a hijacked
+// connection only when the handler returns), writes the close message.
 func (c *client) close(code int, reason string) {
 	c.closeOnce.Do(func() {
 		c.closeCode, c.closeReason = code, reason
-		close(c.quit)
+		c.quit.Store(true)
+		c.nc.SetReadDeadline(time.Now())
 	})
 }
 
-func (s *StreamHandler) serve(conn *fws.Conn) {
+func (s *StreamHandler) serve(conn *websocket.Conn, o *opening) {
 	h := s.Hub
-	view, _ := conn.Locals("flexboard.view").(*View)
-	if view == nil {
-		return
+	view, resume := o.view, o.resume
+	o.view = nil // the group holds the view; this connection must not
+	c := &client{hub: h, ws: conn, nc: conn.NetConn()}
+	if u, ok := c.nc.(interface{ UnsafeConn() net.Conn }); ok { // fasthttp's hijacked conn
+		c.nc = u.UnsafeConn()
 	}
-	c := &client{hub: h, conn: conn.Conn, wake: make(chan struct{}, 1), ctrl: make(chan []byte, 8),
-		resume: make(chan resumePoint, 1), quit: make(chan struct{})}
+	if sc, ok := c.nc.(syscall.Conn); ok {
+		c.raw, _ = sc.SyscallConn()
+	}
+	// Held from before the group can see c until hello, board and the
+	// first frame are written: a tick meanwhile only sets pending.
+	c.mu.Lock()
 	g, err := h.join(context.Background(), c, view)
-	// The group holds the view; this connection's copy (~16 KB for a
-	// 20-widget board) must not live as long as the connection.
-	conn.Locals("flexboard.view", nil)
 	board, variant := view.Board, view.Variant
 	view = nil
 	if err != nil {
-		conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(closeGoingAway, err.Error()), time.Now().Add(time.Second))
+		c.nc.SetWriteDeadline(time.Now().Add(time.Second))
+		c.nc.Write(closeFrame(closeGoingAway, err.Error()))
 		return
 	}
 	defer h.wg.Done()
-	c.g = g
-	if rp, ok := conn.Locals("flexboard.resume").(resumePoint); ok && g.canResume(rp.epoch, rp.seq) {
-		c.sent = rp.seq
-	}
 	h.Stats.Displays.Add(1)
 	h.Stats.Connects.Add(1)
 	defer h.Stats.Displays.Add(-1)
+	// The library's handlers would write from this goroutine behind the
+	// back of mu: pongs are queued instead, a close is answered in kind.
+	conn.SetPingHandler(func(data string) error {
+		c.queue(wsFrame(0xA, []byte(data)))
+		c.kick()
+		return nil
+	})
+	conn.SetCloseHandler(func(code int, _ string) error {
+		if code == websocket.CloseNoStatusReceived {
+			code = websocket.CloseNormalClosure
+		}
+		c.close(code, "")
+		return nil
+	})
 
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		c.writeLoop(board, variant)
-	}()
+	// hello, board and the first frame, written from here.
+	g.mu.Lock()
+	hello, _ := json.Marshal(map[string]any{
+		"type": "hello", "protocol": ProtocolVersion, "server_time": h.store.Now(),
+		"board": board, "variant": variant, "revision": g.view.Revision,
+		"refresh_ms": g.view.Refresh.Milliseconds(), "epoch": g.epoch, "seq": g.seq,
+	})
+	boardMsg := g.boardMsg
+	g.mu.Unlock()
+	if resume != nil && g.canResume(resume.epoch, resume.seq) {
+		c.sent = resume.seq
+	}
+	if err := c.send(wsText(hello), time.Time{}, true); err != nil {
+		c.failed(err)
+	} else if err := c.send(wsText(boardMsg), time.Time{}, true); err != nil {
+		c.failed(err)
+	}
+	c.pending.Store(true)
+	c.flush(true)
+
 	c.readLoop()
 	c.close(0, "")
-	<-done
+	c.mu.Lock() // after a write in progress; kept: nothing else is written
+	if c.closeCode != 0 && !c.broken {
+		c.nc.SetWriteDeadline(time.Now().Add(time.Second))
+		if c.closeCode == closeGoingAway {
+			c.nc.Write(wsText([]byte(`{"type":"shutdown","reconnect_ms":1000}`)))
+		}
+		c.nc.Write(closeFrame(c.closeCode, c.closeReason))
+	}
 	g.leave(c)
+}
+
+// closeFrame is a close message with code and reason.
+func closeFrame(code int, reason string) []byte {
+	return wsFrame(0x8, websocket.FormatCloseMessage(code, reason))
 }
 
 func (c *client) readLoop() {
 	cfg := c.hub.cfg
-	c.conn.SetReadLimit(MaxClientMessage)
+	c.ws.SetReadLimit(MaxClientMessage)
 	for {
-		c.conn.SetReadDeadline(time.Now().Add(cfg.PongTimeout))
-		_, msg, err := c.conn.ReadMessage()
+		c.nc.SetReadDeadline(time.Now().Add(cfg.PongTimeout))
+		if c.quit.Load() { // close's expired deadline came before this one
+			return
+		}
+		_, msg, err := c.ws.ReadMessage()
 		if err != nil {
-			select {
-			case <-c.quit: // the writer is closing the connection
+			if c.quit.Load() { // closing: close woke us
 				return
-			default:
 			}
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
@@ -204,115 +468,17 @@ func (c *client) readLoop() {
 			Epoch string `json:"epoch"`
 			Seq   uint64 `json:"seq"`
 		}
-		if json.Unmarshal(msg, &m) != nil {
+		if json.Unmarshal(msg, &m) != nil || m.Type != "resume" {
 			continue
 		}
-		if m.Type == "resume" {
-			select {
-			case <-c.resume: // a newer request replaces a pending one
-			default:
-			}
-			c.resume <- resumePoint{m.Epoch, m.Seq}
+		// Resume from here: this goroutine may wait for the socket.
+		ok := c.g.canResume(m.Epoch, m.Seq)
+		c.mu.Lock()
+		c.sent = 0
+		if ok {
+			c.sent = m.Seq
 		}
+		c.pending.Store(true)
+		c.flush(true)
 	}
-}
-
-// writeLoop is the only goroutine that writes to the connection.
-func (c *client) writeLoop(board, variant string) {
-	h := c.hub
-	// fasthttp closes a hijacked connection only when the handler returns
-	// (Close on it does nothing), so the reader is woken with a deadline.
-	defer c.conn.SetReadDeadline(time.Now())
-	ping := time.NewTicker(h.cfg.PingInterval)
-	defer ping.Stop()
-
-	g := c.g
-	g.mu.Lock()
-	hello, _ := json.Marshal(map[string]any{
-		"type": "hello", "protocol": ProtocolVersion, "server_time": h.store.Now(),
-		"board": board, "variant": variant, "revision": g.view.Revision,
-		"refresh_ms": g.view.Refresh.Milliseconds(), "epoch": g.epoch, "seq": g.seq,
-	})
-	boardMsg := g.boardMsg
-	g.mu.Unlock()
-	if c.write(hello, time.Time{}) != nil || c.write(boardMsg, time.Time{}) != nil || c.deliver() != nil {
-		c.close(0, "")
-		return
-	}
-	for {
-		var err error
-		select {
-		case <-c.quit:
-			if c.closeCode == closeGoingAway {
-				c.write([]byte(`{"type":"shutdown","reconnect_ms":1000}`), time.Time{})
-			}
-			if c.closeCode != 0 {
-				c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.closeCode, c.closeReason), time.Now().Add(time.Second))
-			}
-			return
-		case msg := <-c.ctrl:
-			err = c.write(msg, time.Time{})
-		case rp := <-c.resume:
-			if !g.canResume(rp.epoch, rp.seq) {
-				rp.seq = 0
-			}
-			c.sent = rp.seq
-			err = c.deliver()
-		case <-c.wake:
-			err = c.deliver()
-		case <-ping.C:
-			err = c.write([]byte(`{"type":"ping","ts":`+strconv.FormatInt(h.store.Now(), 10)+`}`), time.Time{})
-		}
-		if err != nil {
-			c.close(0, "")
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				h.Stats.SlowDisconnects.Add(1)
-				h.log.Info("display too slow: disconnected", "board", g.board, "variant", g.variant)
-				c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(CloseTooSlow, "too slow"), time.Now().Add(100*time.Millisecond))
-			}
-			return
-		}
-	}
-}
-
-// deliver sends the display what it lacks. Pending layout messages go
-// first: the group queues a "board" message before it publishes the frame
-// computed for that layout, so draining them here keeps a display from
-// getting data of a widget before the layout that places it.
-func (c *client) deliver() error {
-	for {
-		select {
-		case msg := <-c.ctrl:
-			if err := c.write(msg, time.Time{}); err != nil {
-				return err
-			}
-			continue
-		default:
-		}
-		break
-	}
-	msg, seq, built := c.g.next(c.sent)
-	if msg == nil {
-		return nil
-	}
-	if err := c.write(msg, built); err != nil {
-		return err
-	}
-	c.sent = seq
-	return nil
-}
-
-func (c *client) write(msg []byte, built time.Time) error {
-	c.conn.SetWriteDeadline(time.Now().Add(c.hub.cfg.WriteTimeout))
-	if err := c.conn.WriteMessage(websocket.TextMessage, msg); err != nil {
-		return err
-	}
-	st := &c.hub.Stats
-	st.FramesWritten.Add(1)
-	st.BytesWritten.Add(int64(len(msg)))
-	if !built.IsZero() {
-		st.Fanout.Observe(time.Since(built).Seconds())
-	}
-	return nil
 }
