@@ -139,3 +139,34 @@ func (l *eventLog) Push(e widgets.Event) {
 	l.pushed.add(e)
 	l.mu.Unlock()
 }
+
+// Limits of a pushed event.
+const (
+	MaxEventText = 1024 // characters of a message
+	MaxEventName = 256  // characters of a source or an object
+)
+
+// EventAppender is an Appender that also keeps events (the store's does).
+type EventAppender interface {
+	AppendEvent(e *widgets.Event) error
+}
+
+// AppendEvent implements EventAppender: the event is kept in the ring of
+// pushed events, timed now when it has no time. Times follow the points'
+// rules (not older than the memory window, not over 5 minutes ahead).
+func (a *BatchAppender) AppendEvent(e *widgets.Event) error {
+	ts, err := a.checkTime(e.TS)
+	if err != nil {
+		return err
+	}
+	ev := *e
+	ev.TS = ts
+	a.st.events.Push(ev)
+	return nil
+}
+
+// Events returns up to n of a board's state changes and (with pushed) the
+// events pushed over ingest, newest first.
+func (st *Store) Events(board string, n int, pushed bool) []widgets.Event {
+	return st.events.list(board, n, pushed)
+}

@@ -8,12 +8,15 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/flexboard/flexboard/widgets"
 )
 
 // ParseJSON parses Flexboard's JSON ingest body:
 //
 //	{"points": [{"metric": "cpu", "labels": {"host": "a"}, "value": 0.5, "ts": 1700000000000}],
-//	 "transactions": [{"service": "api", "labels": {}, "ts": 0, "elapsed_ms": 12.5, "error": false}]}
+//	 "transactions": [{"service": "api", "labels": {}, "ts": 0, "elapsed_ms": 12.5, "error": false}],
+//	 "events": [{"ts": 0, "severity": "warning", "source": "deploy", "object": "checkout", "message": "v2.3 rolling out"}]}
 //
 // ts is unix milliseconds, absent or 0 for now. A body that is not JSON, not
 // an object, or has another top-level key is rejected whole, before any item
@@ -42,6 +45,7 @@ type jsonIngestParser struct {
 	labels  []LabelPair
 	sample  Sample
 	tx      Transaction
+	ev      widgets.Event
 }
 
 // jsonIngestItem locates one element of "points" or "transactions". Items
@@ -49,6 +53,7 @@ type jsonIngestParser struct {
 // body with a bad top level stores nothing.
 type jsonIngestItem struct {
 	tx         bool
+	event      bool
 	index      int
 	start, end int
 }
@@ -57,6 +62,7 @@ type jsonIngestItem struct {
 const (
 	jsonIngestPointFields = "metric, labels, value, ts"
 	jsonIngestTxFields    = "service, labels, ts, elapsed_ms, error"
+	jsonIngestEventFields = "ts, severity, source, object, message"
 )
 
 func (p *jsonIngestParser) run() {
@@ -80,8 +86,8 @@ func (p *jsonIngestParser) run() {
 			break
 		}
 		name := jsonIngestName(key)
-		if string(name) != "points" && string(name) != "transactions" {
-			p.failAt(obj.keyAt, fmt.Sprintf(`unknown field %q: the body has "points" and "transactions"`, name))
+		if string(name) != "points" && string(name) != "transactions" && string(name) != "events" {
+			p.failAt(obj.keyAt, fmt.Sprintf(`unknown field %q: the body has "points", "transactions" and "events"`, name))
 			return
 		}
 		if string(value) == "null" {
@@ -91,10 +97,10 @@ func (p *jsonIngestParser) run() {
 			p.failAt(obj.valueAt, string(name)+": must be an array")
 			return
 		}
-		tx := string(name) == "transactions"
+		tx, event := string(name) == "transactions", string(name) == "events"
 		for j, n := jsonIngestSpace(b, obj.valueAt+1), 0; b[j] != ']'; n++ {
 			end := jsonIngestValueEnd(b, j)
-			items = append(items, jsonIngestItem{tx: tx, index: n, start: j, end: end})
+			items = append(items, jsonIngestItem{tx: tx, event: event, index: n, start: j, end: end})
 			j = jsonIngestSpace(b, end)
 			if b[j] == ',' {
 				j = jsonIngestSpace(b, j+1)
@@ -107,9 +113,12 @@ func (p *jsonIngestParser) run() {
 	for _, it := range items {
 		line := p.lineAt(it.start)
 		var err error
-		if it.tx {
+		switch {
+		case it.event:
+			err = p.event(it)
+		case it.tx:
 			err = p.transaction(it)
-		} else {
+		default:
 			err = p.point(it)
 		}
 		if err != nil {
@@ -117,9 +126,17 @@ func (p *jsonIngestParser) run() {
 			continue
 		}
 		parsed = true
-		if it.tx {
+		switch {
+		case it.event:
+			ea, ok := p.app.(EventAppender)
+			if !ok {
+				err = p.errorf(it, "", "this endpoint does not keep events")
+			} else {
+				err = ea.AppendEvent(&p.ev)
+			}
+		case it.tx:
 			err = p.app.AppendTransaction(&p.tx)
-		} else {
+		default:
 			err = p.app.AppendSample(&p.sample)
 		}
 		if err != nil {
@@ -337,11 +354,55 @@ func jsonIngestUnquoted(raw []byte) []byte {
 	return s
 }
 
+// event parses an "events" item into p.ev. Events are few: encoding/json
+// reads them.
+func (p *jsonIngestParser) event(it jsonIngestItem) error {
+	var e struct {
+		TS       *int64  `json:"ts"`
+		Severity string  `json:"severity"`
+		Source   string  `json:"source"`
+		Object   string  `json:"object"`
+		Message  *string `json:"message"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(p.body[it.start:it.end]))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&e); err != nil {
+		return p.errorf(it, "", "must be an object with "+jsonIngestEventFields+" ("+strings.TrimPrefix(err.Error(), "json: ")+")")
+	}
+	p.ev = widgets.Event{Severity: widgets.State(e.Severity), Title: e.Source, Object: e.Object}
+	if e.TS != nil {
+		p.ev.TS = *e.TS
+	}
+	switch p.ev.Severity {
+	case "":
+		p.ev.Severity = widgets.StateOK
+	case widgets.StateOK, widgets.StateWarning, widgets.StateCritical:
+	default:
+		return p.errorf(it, "severity", `must be "ok", "warning" or "critical"`)
+	}
+	if e.Message == nil || strings.TrimSpace(*e.Message) == "" {
+		return p.errorf(it, "message", "required: what happened")
+	}
+	p.ev.Message = strings.TrimSpace(*e.Message)
+	for _, f := range []struct {
+		name, v string
+		max     int
+	}{{"message", p.ev.Message, MaxEventText}, {"source", p.ev.Title, MaxEventName}, {"object", p.ev.Object, MaxEventName}} {
+		if n := utf8.RuneCountInString(f.v); n > f.max {
+			return p.errorf(it, f.name, fmt.Sprintf("is %d characters; at most %d", n, f.max))
+		}
+	}
+	return nil
+}
+
 // errorf is an item's error: its path, then msg.
 func (p *jsonIngestParser) errorf(it jsonIngestItem, field, msg string) error {
 	list := "points"
 	if it.tx {
 		list = "transactions"
+	}
+	if it.event {
+		list = "events"
 	}
 	if field != "" {
 		field = "." + field

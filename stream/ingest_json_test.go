@@ -119,7 +119,7 @@ func TestParseJSON(t *testing.T) {
 			name:       "UnknownTopLevelKey",
 			body:       "{\"points\": [{\"metric\": \"a\", \"value\": 1}],\n \"point\": []}",
 			unparsable: true,
-			errors:     []E{{Line: 2, Message: `unknown field "point": the body has "points" and "transactions"`}},
+			errors:     []E{{Line: 2, Message: `unknown field "point": the body has "points", "transactions" and "events"`}},
 		},
 		{name: "PointsNotArray", body: `{"points": {"metric": "a"}}`, unparsable: true, errors: []E{{Line: 1, Message: "points: must be an array"}}},
 		{
