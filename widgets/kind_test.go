@@ -70,7 +70,7 @@ func TestBuiltinRegistry(t *testing.T) {
 		}
 	})
 	t.Run("LookupUnknown", func(t *testing.T) {
-		for _, name := range []string{"", "pie", "Stat", "stat "} {
+		for _, name := range []string{"", "piechart", "Stat", "stat "} {
 			if k := r.Lookup(name); k != nil {
 				t.Errorf("Lookup(%q) = %v, want nil", name, k.Name)
 			}
@@ -90,8 +90,10 @@ func TestDefaults(t *testing.T) {
 	}{
 		{"stat", map[string]any{"unit": "", "decimals": 1.0, "color_mode": "background", "sparkline": "1h", "compare": "1d",
 			"thresholds": []widgets.Threshold{}, "direction": "higher_is_worse"}},
-		{"timeseries", map[string]any{"style": "line", "unit": "", "decimals": 1.0}},
-		{"gauge", map[string]any{"min": 0.0, "max": 100.0, "unit": "", "decimals": 0.0}},
+		{"timeseries", map[string]any{"style": "line", "unit": "", "decimals": 1.0, "range": "1h", "compare": "off", "legend": true,
+			"threshold_style": "lines", "thresholds": []widgets.Threshold{}, "direction": "higher_is_worse"}},
+		{"gauge", map[string]any{"min": 0.0, "max": 100.0, "unit": "", "decimals": 0.0,
+			"thresholds": []widgets.Threshold{}, "direction": "higher_is_worse"}},
 		{"text", map[string]any{"markdown": "", "align": "left"}},
 		{"clock", map[string]any{"timezone": "", "format": "24h", "show_seconds": true, "show_date": true}},
 	}
