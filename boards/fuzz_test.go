@@ -76,13 +76,22 @@ func FuzzDecodeBoard(f *testing.F) {
 var (
 	fuzzThemes   = map[string]bool{"dark": true, "light": true}
 	fuzzUnits    = map[string]bool{"": true, "short": true, "percent": true, "ms": true, "s": true, "bytes": true, "bits/s": true, "req/s": true}
-	fuzzSettings = map[string]map[string]bool{
-		"stat":       {"unit": true, "decimals": true, "color_mode": true},
-		"timeseries": {"style": true, "unit": true, "decimals": true},
-		"gauge":      {"min": true, "max": true, "unit": true, "decimals": true},
-		"text":       {"markdown": true, "align": true},
-		"clock":      {"timezone": true, "format": true, "show_seconds": true, "show_date": true},
-	}
+	// fuzzSettings: the kinds issue #5 names, each with its schema's keys
+	// (the values of the keys below are checked independently).
+	fuzzSettings = func() map[string]map[string]bool {
+		out := map[string]map[string]bool{}
+		reg := widgets.Builtin()
+		for _, name := range []string{"timeseries", "bar", "pie", "gauge", "stat", "table", "topn", "honeycomb", "hitmap",
+			"equalizer", "events", "status", "text", "clock", "image"} {
+			out[name] = map[string]bool{}
+			if k := reg.Lookup(name); k != nil {
+				for _, f := range k.Fields {
+					out[name][f.Name] = true
+				}
+			}
+		}
+		return out
+	}()
 	fuzzEnums = map[string]map[string]bool{
 		"color_mode": {"background": true, "text": true},
 		"style":      {"line": true, "area": true, "stacked": true},
