@@ -20,7 +20,7 @@ func shapeWith(t *testing.T, kind, config string, in widgets.Input) widgets.Outp
 	return k.Shape(cfg, in)
 }
 
-func vector(vals map[string]float64, label string) *widgets.Result {
+func vectorOf(vals map[string]float64, label string) *widgets.Result {
 	r := &widgets.Result{Kind: widgets.KindVector}
 	for name, v := range vals {
 		r.Series = append(r.Series, widgets.SeriesValue{Labels: map[string]string{label: name}, Value: v, TS: 1000})
@@ -36,7 +36,7 @@ func TestShapeStat(t *testing.T) {
 		t.Fatalf("expanded = %+v", qs)
 	}
 	spark := &widgets.Result{Kind: widgets.KindMatrix, Start: 0, Step: 1000, Matrix: []widgets.SeriesRange{{Values: []widgets.Float{1, widgets.NoValue, 3}}}}
-	out := k.Shape(cfg, widgets.Input{Results: []*widgets.Result{vector(map[string]float64{"a": 12}, "x"), spark, vector(map[string]float64{"a": 8}, "x")}})
+	out := k.Shape(cfg, widgets.Input{Results: []*widgets.Result{vectorOf(map[string]float64{"a": 12}, "x"), spark, vectorOf(map[string]float64{"a": 8}, "x")}})
 	d := out.Data.(widgets.StatData)
 	if out.State != "warning" || d.Value != 12 || *d.Previous != 8 || *d.DeltaPct != 50 || len(d.Spark.Values) != 3 {
 		t.Fatalf("out = %+v data = %+v", out, d)
@@ -57,7 +57,7 @@ func TestShapeStatusWithoutGraph(t *testing.T) {
 	if qs := k.Expand(cfg, []widgets.Query{{Metric: "health"}}); len(qs) != 1 {
 		t.Fatalf("status without graph expands to %d queries", len(qs))
 	}
-	out := k.Shape(cfg, widgets.Input{Results: []*widgets.Result{vector(map[string]float64{"a": 2}, "x")}})
+	out := k.Shape(cfg, widgets.Input{Results: []*widgets.Result{vectorOf(map[string]float64{"a": 2}, "x")}})
 	if out.State != "critical" || out.Data.(widgets.StatData).Spark != nil {
 		t.Fatalf("out = %+v", out)
 	}
@@ -67,8 +67,8 @@ func TestShapeTable(t *testing.T) {
 	in := widgets.Input{
 		Queries: []widgets.Query{{Name: "req/s", Metric: "tps"}, {Metric: "errors"}},
 		Results: []*widgets.Result{
-			vector(map[string]float64{"checkout": 400, "search": 900, "cart": 10}, "service"),
-			vector(map[string]float64{"checkout": 0.07, "search": 0.001}, "service"),
+			vectorOf(map[string]float64{"checkout": 400, "search": 900, "cart": 10}, "service"),
+			vectorOf(map[string]float64{"checkout": 0.07, "search": 0.001}, "service"),
 		},
 	}
 	out := shapeWith(t, "table", `{"row_label":"service","max_rows":2,"thresholds":[{"value":0.05,"state":"critical"}]}`, in)
@@ -93,7 +93,7 @@ func TestShapeTable(t *testing.T) {
 }
 
 func TestShapeTopN(t *testing.T) {
-	in := widgets.Input{Results: []*widgets.Result{vector(map[string]float64{"a": 1, "b": 5, "c": 3, "d": math.NaN()}, "pod")}}
+	in := widgets.Input{Results: []*widgets.Result{vectorOf(map[string]float64{"a": 1, "b": 5, "c": 3, "d": math.NaN()}, "pod")}}
 	d := shapeWith(t, "topn", `{"limit":2}`, in).Data.(widgets.TopNData)
 	if len(d.Items) != 2 || d.Items[0].Name != "b" || d.Items[1].Name != "c" || d.Max != 5 {
 		t.Fatalf("desc = %+v", d)
