@@ -71,9 +71,9 @@ func TestChartKindsDefaults(t *testing.T) {
 		return m
 	}
 	cases := map[string]map[string]any{
-		"bar": with(map[string]any{"orientation": "vertical", "group_by": "", "sort": "desc", "limit": 10.0, "unit": "", "decimals": 1.0}),
-		"pie": with(map[string]any{"style": "donut", "group_by": "", "limit": 8.0, "labels": true, "unit": "", "decimals": 1.0}),
-		"hitmap": with(map[string]any{"range": "15m", "show_errors": true}),
+		"bar":       with(map[string]any{"orientation": "vertical", "group_by": "", "sort": "desc", "limit": 10.0, "unit": "", "decimals": 1.0}),
+		"pie":       with(map[string]any{"style": "donut", "group_by": "", "limit": 8.0, "labels": true, "unit": "", "decimals": 1.0}),
+		"hitmap":    with(map[string]any{"range": "15m", "show_errors": true}),
 		"equalizer": with(map[string]any{"window": "1m", "slow": 3.0, "very_slow": 8.0, "group_by": "service", "limit": 20.0}),
 	}
 	r := widgets.Builtin()
