@@ -76,3 +76,41 @@ type Output struct {
 
 // MarshalWidget encodes an Output the way frames carry it.
 func (o Output) MarshalWidget() ([]byte, error) { return json.Marshal(o) }
+
+// DecodeOutput reads a widget's {state, data} back from JSON (a frame, or
+// data frozen in a snapshot) into the types Shape produced, so WidgetHTML
+// can draw it.
+func DecodeOutput(kind string, raw []byte) (Output, error) {
+	var env struct {
+		State State           `json:"state"`
+		Data  json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &env); err != nil {
+		return Output{}, err
+	}
+	out := Output{State: env.State}
+	var err error
+	decode := func(v any) any {
+		if len(env.Data) > 0 && string(env.Data) != "null" {
+			err = json.Unmarshal(env.Data, v)
+		}
+		return v
+	}
+	switch kind {
+	case "stat", "status":
+		out.Data = *decode(&StatData{}).(*StatData)
+	case "table":
+		out.Data = *decode(&TableData{}).(*TableData)
+	case "topn":
+		out.Data = *decode(&TopNData{}).(*TopNData)
+	case "honeycomb":
+		out.Data = *decode(&HoneycombData{}).(*HoneycombData)
+	case "events":
+		out.Data = *decode(&EventsData{}).(*EventsData)
+	default:
+		m := map[string]any{}
+		decode(&m)
+		out.Data = m
+	}
+	return out, err
+}
