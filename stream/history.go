@@ -111,39 +111,36 @@ func (h *History) Flush(ctx context.Context) (int, error) {
 	var fresh []*series
 	live := map[*series]bool{}
 	for i := range h.store.shards {
-		sh := &h.store.shards[i]
-		sh.mu.RLock()
-		for _, head := range sh.m {
-			for sr := head; sr != nil; sr = sr.next {
-				live[sr] = true
-				from := h.done[sr]
-				sr.mu.Lock()
-				i0 := sr.search(from)
-				var cur *rollupRow
-				for i := i0; i < sr.n; i++ {
-					t, v := sr.at(i)
-					b := t - t%bucket
-					if b >= complete {
-						break
-					}
-					if cur == nil || cur.ts != b {
-						rows = append(rows, rollupRow{sr: sr, ts: b, min: v, max: v})
-						cur = &rows[len(rows)-1]
-					}
-					cur.min, cur.max = math.Min(cur.min, v), math.Max(cur.max, v)
-					cur.sum += v
-					cur.count++
-					cur.last = v
+		// The table is read without the shard's lock (see shard); a
+		// series Sweep removes meanwhile has no points left to roll up.
+		h.store.shards[i].table.Load().each(func(sr *series) {
+			live[sr] = true
+			from := h.done[sr]
+			sr.mu.Lock()
+			i0 := sr.search(from)
+			var cur *rollupRow
+			for i := i0; i < sr.n; i++ {
+				t, v := sr.at(i)
+				b := t - t%bucket
+				if b >= complete {
+					break
 				}
-				sr.mu.Unlock()
-				if cur != nil {
-					if _, ok := h.ids[sr]; !ok {
-						fresh = append(fresh, sr)
-					}
+				if cur == nil || cur.ts != b {
+					rows = append(rows, rollupRow{sr: sr, ts: b, min: v, max: v})
+					cur = &rows[len(rows)-1]
+				}
+				cur.min, cur.max = math.Min(cur.min, v), math.Max(cur.max, v)
+				cur.sum += v
+				cur.count++
+				cur.last = v
+			}
+			sr.mu.Unlock()
+			if cur != nil {
+				if _, ok := h.ids[sr]; !ok {
+					fresh = append(fresh, sr)
 				}
 			}
-		}
-		sh.mu.RUnlock()
+		})
 	}
 	for sr := range h.done { // forget expired series
 		if !live[sr] {

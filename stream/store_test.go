@@ -599,3 +599,98 @@ func TestStoreBatchCountersConcurrent(t *testing.T) {
 		t.Fatalf("accepted %d: more room was held back than the appenders' credit", accepted)
 	}
 }
+
+// TestStoreChunksAgainstModel feeds series at changing rates (growth from
+// a small chunk, full chunks, compaction, eviction of whole chunks,
+// emptying and shrinking) and compares what the store holds with a plain
+// list after every step.
+func TestStoreChunksAgainstModel(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		steps []time.Duration // clock step before each point, cycled through phases
+		n     []int
+	}{
+		{"Steady", []time.Duration{time.Second}, []int{9000}},
+		{"Sparse", []time.Duration{47 * time.Second}, []int{400}},
+		{"BurstThenSparse", []time.Duration{10 * time.Millisecond, 70 * time.Second, 3 * time.Millisecond}, []int{1000, 100, 700}},
+		{"BurstThenShrink", []time.Duration{10 * time.Millisecond, 10 * time.Minute, time.Second}, []int{1000, 12, 300}},
+		{"GapsEmptyTheSeries", []time.Duration{time.Second, 61 * time.Minute, 2 * time.Second}, []int{300, 2, 500}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			st, clock := newTestStore(t, nil)
+			window := time.Hour.Milliseconds()
+			var model []float64 // values are their times, so order shows
+			var times []int64
+			check := func(step int) {
+				t.Helper()
+				if st.PointCount() != int64(len(model)) {
+					t.Fatalf("step %d: %d points, model %d", step, st.PointCount(), len(model))
+				}
+				if len(model) == 0 {
+					return
+				}
+				for _, r := range []struct {
+					reduce string
+					want   float64
+				}{{"count", float64(len(model))}, {"min", model[0]}, {"max", model[len(model)-1]}} {
+					res := st.Query(compile(t, widgets.Query{Metric: "m", Reduce: r.reduce, Window: "3h"}), st.Now())
+					if len(res.Series) != 1 || float64(res.Series[0].Value) != r.want {
+						t.Fatalf("step %d: %s = %+v, want %v", step, r.reduce, res.Series, r.want)
+					}
+				}
+			}
+			step := 0
+			for phase, d := range c.steps {
+				for i := 0; i < c.n[phase]; i++ {
+					clock.add(d)
+					now := st.Now()
+					for len(times) > 0 && times[0] < now-window {
+						times, model = times[1:], model[1:]
+					}
+					mustPut(t, st, "m", float64(now), now)
+					times, model = append(times, now), append(model, float64(now))
+					if step%97 == 0 {
+						check(step)
+					}
+					step++
+				}
+			}
+			check(step)
+			clock.add(90 * time.Minute)
+			st.Sweep()
+			if st.PointCount() != 0 || st.SeriesCount() != 0 {
+				t.Fatalf("after the window: %d points, %d series", st.PointCount(), st.SeriesCount())
+			}
+		})
+	}
+}
+
+// TestStoreTablesGrowAndRebuild creates enough series for every shard's
+// table to grow, lets half of them expire, and checks that the rest are
+// still found (not created again) and the expired ones come back new.
+func TestStoreTablesGrowAndRebuild(t *testing.T) {
+	st, clock := newTestStore(t, nil)
+	const n = 20_000
+	for i := 0; i < n; i++ {
+		mustPut(t, st, "m", 1, 0, fmt.Sprintf("i=%d", i))
+	}
+	clock.add(40 * time.Minute)
+	for i := 0; i < n; i += 2 {
+		mustPut(t, st, "m", 2, 0, fmt.Sprintf("i=%d", i))
+	}
+	clock.add(40 * time.Minute) // the odd series have been silent for 80 minutes
+	st.Sweep()
+	if st.SeriesCount() != n/2 || st.Stats.SeriesCreated.Load() != n {
+		t.Fatalf("after sweep: %d series, %d created; want %d, %d", st.SeriesCount(), st.Stats.SeriesCreated.Load(), n/2, n)
+	}
+	for i := 0; i < n; i++ {
+		mustPut(t, st, "m", 3, 0, fmt.Sprintf("i=%d", i))
+	}
+	if st.SeriesCount() != n || st.Stats.SeriesCreated.Load() != n+n/2 {
+		t.Fatalf("after refill: %d series, %d created; want %d, %d", st.SeriesCount(), st.Stats.SeriesCreated.Load(), n, n+n/2)
+	}
+	res := st.Query(compile(t, widgets.Query{Metric: "m", Reduce: "count", Window: "2h", Agg: "sum"}), st.Now())
+	if res.Series[0].Value != n/2*2+n/2 { // evens: 2 points, odds: 1 (their first expired)
+		t.Fatalf("points = %v, want %d", res.Series[0].Value, n/2*2+n/2)
+	}
+}
