@@ -59,7 +59,11 @@ async function build() {
     chunkNames: "[name]-[hash]",
     publicPath: PUBLIC_PATH,
     bundle: true,
-    format: "iife",
+    // ES modules with code splitting: pages load what they use through
+    // dynamic import(), so the board list never downloads ECharts. Chunks are
+    // content-hashed like entries, and the output stays deterministic.
+    format: "esm",
+    splitting: true,
     platform: "browser",
     // Wall TVs and signage players run old Chromium builds.
     target: ["chrome69"],
@@ -75,7 +79,9 @@ async function build() {
 
   const urls = new Map();
   for (const [out, meta] of Object.entries(result.metafile.outputs)) {
-    if (!meta.entryPoint) continue;
+    // Shared chunks have no entryPoint, and modules loaded with import() have
+    // their own: both are reached from the entries by relative URL.
+    if (!meta.entryPoint || !ENTRIES.includes(path.posix.relative("src", meta.entryPoint))) continue;
     urls.set(path.posix.basename(meta.entryPoint), PUBLIC_PATH + path.posix.basename(out));
   }
 

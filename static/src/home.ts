@@ -97,12 +97,19 @@ export function renderHome(root: HTMLElement): void {
   );
 }
 
-function topbar(version: HTMLElement): HTMLElement {
+/** The bar at the top of every page: the product mark, the server version, the page links. */
+export function topbar(version: HTMLElement): HTMLElement {
   return h(
     "header",
     { class: "topbar" },
     h("a", { class: "brand", href: "/" }, logo(), h("span", { class: "brand-name" }, "Flexboard")),
     version,
+    h(
+      "nav",
+      { class: "topnav" },
+      h("a", { href: "/", "aria-current": window.location.pathname === "/" ? "page" : null }, "Boards"),
+      h("a", { href: "/widgets", "aria-current": window.location.pathname === "/widgets" ? "page" : null }, "Widgets"),
+    ),
   );
 }
 

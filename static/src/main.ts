@@ -27,6 +27,8 @@ function start(): void {
   if (!root) return;
   const path = window.location.pathname;
   if (path === "/" || path === "/index.html") renderHome(root);
+  // The catalogue draws charts: ECharts loads with its chunk, never on the home page.
+  else if (path === "/widgets" || path === "/widgets/") void import("./catalogue.ts").then((m) => m.renderCatalogue(root));
   else renderNotFound(root);
 }
 

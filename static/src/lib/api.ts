@@ -6,7 +6,8 @@ import { parseBoardList, type BoardSummary } from "./boards.ts";
 /** Requests give up after this long: a hung server must end in the error state, not a spinner forever. */
 const TIMEOUT_MS = 15000;
 
-async function getJSON(path: string): Promise<unknown> {
+/** GETs path and parses its JSON body; failures become ApiErrors a person can act on. */
+export async function getJSON(path: string): Promise<unknown> {
   const ctrl = new AbortController();
   const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
   try {
