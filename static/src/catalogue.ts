@@ -41,9 +41,14 @@ function kindCard(k: KindInfo, onHover: (kind: string) => void): HTMLElement {
   return card;
 }
 
-/** Renders the catalogue page into root. */
+/**
+ * Renders the catalogue page into root. ?board=ID previews another board on
+ * the two stages instead of the catalogue (how a new widget looks in both
+ * themes, before a display page shows it).
+ */
 export function renderCatalogue(root: HTMLElement): void {
   document.title = "Widgets · Flexboard";
+  const board = new URLSearchParams(window.location.search).get("board") || CATALOGUE_BOARD;
   const version = h("span", { class: "version", "data-testid": "version", title: "Server version" });
   const kinds = h("ul", { class: "kinds", "data-testid": "kinds" });
   const kindsState = h("p", { class: "muted" }, "Loading widget kinds…");
@@ -64,7 +69,7 @@ export function renderCatalogue(root: HTMLElement): void {
     const box = h("div", { class: "catalogue-stage", "data-theme": theme, "data-testid": `stage-${theme}` });
     const wrap = h("div", { class: "stage-wrap" }, box);
     const stage = new Stage(box, {
-      board: CATALOGUE_BOARD,
+      board,
       theme,
       onStatus: (s) => {
         status.textContent = STATUS_TEXT[s];
@@ -95,7 +100,13 @@ export function renderCatalogue(root: HTMLElement): void {
           "div",
           { class: "page-title" },
           h("h1", null, "Widgets"),
-          h("p", { class: "subtitle" }, "Every kind of widget a board can hold, live on the demo data, at several sizes and in both themes."),
+          h(
+            "p",
+            { class: "subtitle" },
+            board === CATALOGUE_BOARD
+              ? "Every kind of widget a board can hold, live on the demo data, at several sizes and in both themes."
+              : `Board ${board} in both themes, below the kinds of widget it can hold.`,
+          ),
         ),
       ),
       kindsState,

@@ -2,7 +2,7 @@
 // server's clock (a wall TV's own clock is often wrong).
 
 import { h } from "../dom.ts";
-import { fitFont } from "./stat.ts";
+import { fitWidth } from "./measure.ts";
 import { cfgBool, cfgStr, type WidgetFactory } from "./types.ts";
 
 /** What a clock shows at one instant. */
@@ -38,10 +38,9 @@ export const createClock: WidgetFactory = (body, w, size, ctx) => {
   const time = h("div", { class: "fb-clock-time", "data-testid": "clock-time" });
   const date = h("div", { class: "fb-clock-date" });
   const zone = h("div", { class: "fb-clock-zone" }, tz);
-  // One more than the characters: "AM" and a colon are wider than a digit.
-  const timeChars = (hour12 ? 3 : 0) + (seconds ? 8 : 5) + 1;
   const dateFont = Math.max(10, Math.round(Math.min(size.h * 0.14, size.w / 18)));
-  time.style.fontSize = `${fitFont(timeChars, size.w, size.h - (showDate ? dateFont * 2.6 : 0), 0.7)}px`;
+  const sample = (hour12 ? "12:59" : "23:59") + (seconds ? ":59" : "") + (hour12 ? " PM" : "");
+  time.style.fontSize = `${fitWidth([[sample, 1, 700]], size.w, (size.h - (showDate ? dateFont * 2.6 : 0)) * 0.7)}px`;
   date.style.fontSize = `${dateFont}px`;
   zone.style.fontSize = `${Math.round(dateFont * 0.8)}px`;
   body.appendChild(h("div", { class: "fb-clock" }, time, showDate ? date : null, tz !== "" ? zone : null));

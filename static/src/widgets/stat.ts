@@ -4,6 +4,7 @@
 
 import { h } from "../dom.ts";
 import { formatWith, splitUnit } from "../lib/units.ts";
+import { fitWidth } from "./measure.ts";
 import { Sparkline, sparkValues } from "./spark.ts";
 import { cfgStr, isRecord, numOrNull, type WidgetFactory } from "./types.ts";
 
@@ -69,7 +70,7 @@ export const createStat: WidgetFactory = (body, w, size) => {
         num.textContent = n;
         unit.textContent = u;
         const valueH = size.h - (compare !== "off" ? deltaFont * 1.6 : 0);
-        const font = fitFont(n.length + u.length * 0.5, size.w, valueH, 0.62);
+        const font = fitWidth([[n, 1, 700], [u, 0.5, 600]], size.w, valueH * 0.62);
         num.style.fontSize = `${font}px`;
         unit.style.fontSize = `${Math.round(font * 0.5)}px`;
       }

@@ -5,7 +5,7 @@ import { h } from "../dom.ts";
 import type { State } from "../lib/render.ts";
 import { formatWith } from "../lib/units.ts";
 import { Sparkline, sparkValues } from "./spark.ts";
-import { fitFont } from "./stat.ts";
+import { fitWidth } from "./measure.ts";
 import { cfgBool, isRecord, numOrNull, type WidgetFactory } from "./types.ts";
 
 /** The words a status check shows for each state. */
@@ -42,8 +42,7 @@ export const createStatus: WidgetFactory = (body, w, size) => {
       if (text !== lastWord) {
         lastWord = text;
         word.textContent = text;
-        // Size for the longest word so the letters do not jump between states.
-        word.style.fontSize = `${fitFont(Math.max(text.length, 7), size.w, size.h - small * 1.6, 0.5)}px`;
+        word.style.fontSize = `${fitWidth([[text, 1, 800]], size.w, (size.h - small * 1.6) * 0.5)}px`;
       }
       const v = numOrNull(d["value"]);
       value.textContent = !showValue || v === null ? "" : formatWith(v, w.format);

@@ -1,0 +1,216 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { changedIndexes, hexCenter, hexLayout, readStates } from "../../src/widgets/honeycomb.ts";
+import { defaultSort, nextSort, parseTable, sortRows, type TableRow } from "../../src/widgets/table.ts";
+import { fitFont, statDelta } from "../../src/widgets/stat.ts";
+import { sparkPaths } from "../../src/widgets/spark.ts";
+import { statusWord } from "../../src/widgets/status.ts";
+import { fitContain, frameMetrics } from "../../src/lib/fit.ts";
+import { backoffDelay, streamURL } from "../../src/lib/stream.ts";
+
+const SQRT3 = Math.sqrt(3);
+
+describe("hexLayout", () => {
+  it("EveryHexagonInsideTheBox", () => {
+    for (const [n, w, h] of [
+      [1, 300, 200],
+      [7, 300, 200],
+      [40, 460, 260],
+      [10000, 1100, 500],
+      [10000, 300, 1200],
+    ] as Array<[number, number, number]>) {
+      const l = hexLayout(n, w, h);
+      assert.ok(l.r > 0, `n=${n}: radius ${l.r}`);
+      assert.ok(l.cols * l.rows >= n, `n=${n}: ${l.cols}×${l.rows} cannot hold every object`);
+      for (const i of [0, l.cols - 1, n - 1, Math.min(n - 1, l.cols)]) {
+        const [x, y] = hexCenter(l, i);
+        const eps = 1e-6;
+        assert.ok(x - (SQRT3 / 2) * l.r >= -eps && x + (SQRT3 / 2) * l.r <= w + eps, `n=${n} i=${i}: x ${x} out of 0..${w}`);
+        assert.ok(y - l.r >= -eps && y + l.r <= h + eps, `n=${n} i=${i}: y ${y} out of 0..${h}`);
+      }
+    }
+  });
+  it("NoBetterColumnCount", () => {
+    // The chosen radius is the best any column count gives.
+    const n = 40;
+    const w = 460;
+    const h = 260;
+    const l = hexLayout(n, w, h);
+    for (let cols = 1; cols <= n; cols++) {
+      const rows = Math.ceil(n / cols);
+      const r = Math.min(w / (SQRT3 * (cols + (rows > 1 ? 0.5 : 0))), h / (1.5 * (rows - 1) + 2));
+      assert.ok(r <= l.r + 1e-9, `${cols} columns give radius ${r} > chosen ${l.r}`);
+    }
+  });
+  it("TenThousandHostsAreNotSpecks", () => {
+    const l = hexLayout(10000, 1100, 500);
+    assert.ok(l.r >= 3, `radius ${l.r}`);
+  });
+  it("CentredInTheBox", () => {
+    const l = hexLayout(1, 300, 200);
+    const [x, y] = hexCenter(l, 0);
+    assert.ok(Math.abs(x - 150) < 1e-9 && Math.abs(y - 100) < 1e-9, `centre at ${x},${y}`);
+  });
+  it("Empty", () => {
+    assert.deepEqual(hexLayout(0, 300, 200), { n: 0, r: 0, cols: 0, rows: 0, ox: 0, oy: 0 });
+    assert.equal(hexLayout(5, 0, 200).r, 0);
+  });
+  it("OddRowsShiftedByHalfAHexagon", () => {
+    const l = hexLayout(20, 400, 400);
+    const [x0] = hexCenter(l, 0);
+    const [x1, y1] = hexCenter(l, l.cols);
+    const [, y0] = hexCenter(l, 0);
+    assert.ok(Math.abs(x1 - x0 - (SQRT3 / 2) * l.r) < 1e-9);
+    assert.ok(Math.abs(y1 - y0 - 1.5 * l.r) < 1e-9);
+  });
+});
+
+describe("honeycomb updates", () => {
+  it("ChangedIndexes", () => {
+    assert.deepEqual(changedIndexes([0, 0, 1, 3], [0, 2, 1, 0]), [1, 3]);
+    assert.deepEqual(changedIndexes([0, 0], [0, 0]), []);
+    assert.deepEqual(changedIndexes([0], [0, 1, 2]), [0, 1, 2]);
+  });
+  it("ReadStatesArray", () => {
+    assert.deepEqual(Array.from(readStates({ states: [0, 1, 2, 3, 9, null] }, 7)), [0, 1, 2, 3, 3, 3, 3]);
+  });
+  it("ReadStatesBase64", () => {
+    // Go's encoding/json writes []uint8 as base64: AAECAw== is 0,1,2,3.
+    assert.deepEqual(Array.from(readStates({ states: "AAECAw==" }, 5)), [0, 1, 2, 3, 3]);
+  });
+});
+
+describe("table sorting", () => {
+  const rows: TableRow[] = [
+    { name: "host-10", cells: [{ value: 5, state: "ok" }, null] },
+    { name: "host-2", cells: [{ value: 50, state: "critical" }, { value: 1, state: "ok" }] },
+    { name: "host-1", cells: [null, { value: 3, state: "ok" }] },
+    { name: "host-3", cells: [{ value: 5, state: "ok" }, { value: 2, state: "ok" }] },
+  ];
+  const names = (rs: TableRow[]): string[] => rs.map((r) => r.name);
+  it("ByNameNatural", () => {
+    assert.deepEqual(names(sortRows(rows, { column: -1, desc: false })), ["host-1", "host-2", "host-3", "host-10"]);
+    assert.deepEqual(names(sortRows(rows, { column: -1, desc: true })), ["host-10", "host-3", "host-2", "host-1"]);
+  });
+  it("ByColumnDescMissingLast", () => {
+    assert.deepEqual(names(sortRows(rows, { column: 0, desc: true })), ["host-2", "host-3", "host-10", "host-1"]);
+  });
+  it("ByColumnAscMissingLast", () => {
+    assert.deepEqual(names(sortRows(rows, { column: 0, desc: false })), ["host-3", "host-10", "host-2", "host-1"]);
+    assert.deepEqual(names(sortRows(rows, { column: 1, desc: false })), ["host-2", "host-3", "host-1", "host-10"]);
+  });
+  it("DoesNotMutate", () => {
+    const before = names(rows);
+    sortRows(rows, { column: 0, desc: true });
+    assert.deepEqual(names(rows), before);
+  });
+  it("DefaultFromConfig", () => {
+    assert.deepEqual(defaultSort(3, 1, "desc"), { column: 1, desc: true });
+    assert.deepEqual(defaultSort(3, 0, "asc"), { column: 0, desc: false });
+    assert.deepEqual(defaultSort(3, 2, "name"), { column: -1, desc: false });
+    assert.deepEqual(defaultSort(2, 5, "desc"), { column: -1, desc: false });
+  });
+  it("HeaderClicks", () => {
+    assert.deepEqual(nextSort({ column: -1, desc: false }, 1), { column: 1, desc: true });
+    assert.deepEqual(nextSort({ column: 1, desc: true }, 1), { column: 1, desc: false });
+    assert.deepEqual(nextSort({ column: 1, desc: false }, -1), { column: -1, desc: false });
+  });
+  it("ParsesTheWireShape", () => {
+    const t = parseTable({
+      columns: [{ name: "req/s", unit: "req/s", decimals: 1 }],
+      rows: [{ name: "checkout", labels: {}, cells: [{ value: null, state: "nodata" }] }, { name: "x", cells: [null] }],
+    });
+    assert.deepEqual(t.columns, [{ name: "req/s", unit: "req/s", decimals: 1 }]);
+    assert.deepEqual(t.rows, [
+      { name: "checkout", cells: [{ value: null, state: "nodata" }] },
+      { name: "x", cells: [null] },
+    ]);
+  });
+});
+
+describe("stat", () => {
+  it("DeltaFromServer", () => {
+    assert.deepEqual(statDelta(412.5, 398, 3.64), { arrow: "▲", text: "3.6%", direction: "up" });
+    assert.deepEqual(statDelta(10, 20, -50), { arrow: "▼", text: "50.0%", direction: "down" });
+  });
+  it("DeltaComputedWhenAbsent", () => {
+    assert.deepEqual(statDelta(150, 100, null), { arrow: "▲", text: "50.0%", direction: "up" });
+    assert.deepEqual(statDelta(-150, -100, null), { arrow: "▼", text: "50.0%", direction: "down" });
+    assert.deepEqual(statDelta(500, 100, null), { arrow: "▲", text: "400%", direction: "up" });
+  });
+  it("DeltaFlat", () => {
+    assert.deepEqual(statDelta(100, 100, 0.01), { arrow: "▶", text: "0.0%", direction: "flat" });
+  });
+  it("NoDelta", () => {
+    assert.equal(statDelta(5, 0, null), null);
+    assert.equal(statDelta(null, 3, null), null);
+    assert.equal(statDelta(3, null, null), null);
+  });
+  it("FitFont", () => {
+    assert.equal(fitFont(5, 300, 1000), 100); // width-bound: 300 / (5 × 0.6)
+    assert.equal(fitFont(2, 1000, 100, 0.5), 50); // height-bound
+    assert.equal(fitFont(100, 10, 10), 8); // never below 8 px
+  });
+  it("StatusWords", () => {
+    assert.deepEqual(
+      (["ok", "warning", "critical", "nodata", "stale"] as const).map(statusWord),
+      ["OK", "WARNING", "CRITICAL", "NO DATA", "STALE"],
+    );
+  });
+  it("SparkPathsBreakAtNulls", () => {
+    const p = sparkPaths([0, 10, null, 5, 5], 40, 10);
+    assert.equal((p.line.match(/M/g) ?? []).length, 2);
+    assert.match(p.line, /^M0 9\.5L10 0\.5M30 5L40 5$/);
+    assert.deepEqual(sparkPaths([null, null], 40, 10), { line: "", area: "" });
+  });
+});
+
+describe("stage fit", () => {
+  it("WiderBoxLetterboxesSides", () => {
+    assert.deepEqual(fitContain(1920, 1080, 3840, 1080), { scale: 1, x: 960, y: 0 });
+  });
+  it("TallerBoxLetterboxesTopAndBottom", () => {
+    assert.deepEqual(fitContain(1920, 1080, 960, 1080), { scale: 0.5, x: 0, y: 270 });
+  });
+  it("ScalesUpOn4K", () => {
+    assert.deepEqual(fitContain(1920, 1080, 3840, 2160), { scale: 2, x: 0, y: 0 });
+  });
+  it("PortraitCanvasOnLandscape", () => {
+    const f = fitContain(1080, 1920, 1920, 1080);
+    assert.equal(f.scale, 1080 / 1920);
+    assert.equal(f.y, 0);
+    assert.equal(f.x, (1920 - 1080 * f.scale) / 2);
+  });
+  it("Degenerate", () => {
+    assert.deepEqual(fitContain(1920, 1080, 0, 500), { scale: 0, x: 0, y: 0 });
+    assert.deepEqual(fitContain(0, 1080, 100, 500), { scale: 0, x: 0, y: 0 });
+  });
+  it("FrameMetricsFromRect", () => {
+    const small = frameMetrics(320, 200, true);
+    const big = frameMetrics(640, 400, true);
+    assert.equal(small.titleFont, 15);
+    assert.equal(big.titleFont, 30);
+    assert.equal(small.bodyW + 2 * small.pad + small.strip, 320);
+    assert.ok(small.bodyH > 0 && small.bodyH < 200 - small.titleH);
+    assert.equal(frameMetrics(320, 200, false).titleH, 0);
+    assert.equal(frameMetrics(40, 40, true).titleFont, 11);
+  });
+});
+
+describe("stream", () => {
+  it("BackoffDoublesTo30s", () => {
+    assert.deepEqual([0, 1, 2, 3, 4, 5, 6, 20].map((a) => backoffDelay(a, 1)), [1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+  });
+  it("BackoffJitter", () => {
+    assert.equal(backoffDelay(0, 0), 500);
+    assert.equal(backoffDelay(5, 0), 15000);
+    assert.equal(backoffDelay(2, 0.5), 3000);
+  });
+  it("URL", () => {
+    assert.equal(streamURL("http://wall:8080", "catalogue", "", "", 0), "ws://wall:8080/api/v1/stream?board=catalogue");
+    assert.equal(
+      streamURL("https://x", "a b", "16:9", "9f2c", 41),
+      "wss://x/api/v1/stream?board=a%20b&variant=16%3A9&epoch=9f2c&seq=41",
+    );
+  });
+});
