@@ -44,11 +44,14 @@ function kindCard(k: KindInfo, onHover: (kind: string) => void): HTMLElement {
 /**
  * Renders the catalogue page into root. ?board=ID previews another board on
  * the two stages instead of the catalogue (how a new widget looks in both
- * themes, before a display page shows it).
+ * themes, before a display page shows it); ?theme=dark|light shows one.
  */
 export function renderCatalogue(root: HTMLElement): void {
   document.title = "Widgets · Flexboard";
-  const board = new URLSearchParams(window.location.search).get("board") || CATALOGUE_BOARD;
+  const params = new URLSearchParams(window.location.search);
+  const board = params.get("board") || CATALOGUE_BOARD;
+  // ?theme=dark or light: one stage only (measuring one board's cost).
+  const only = params.get("theme") || "";
   const version = h("span", { class: "version", "data-testid": "version", title: "Server version" });
   const kinds = h("ul", { class: "kinds", "data-testid": "kinds" });
   const kindsState = h("p", { class: "muted" }, "Loading widget kinds…");
@@ -111,8 +114,8 @@ export function renderCatalogue(root: HTMLElement): void {
       ),
       kindsState,
       kinds,
-      themeSection("dark", "Dark theme"),
-      themeSection("light", "Light theme"),
+      only !== "light" ? themeSection("dark", "Dark theme") : null,
+      only !== "dark" ? themeSection("light", "Light theme") : null,
     ),
   );
 
