@@ -369,7 +369,7 @@ var honeycombStates = []State{StateOK, StateWarning, StateCritical, StateNoData}
 type HoneycombData struct {
 	IDs    []string      `json:"ids"`
 	Values []Float       `json:"values"`
-	States []uint8       `json:"states"`
+	States []int8        `json:"states"` // int8, not uint8: Go writes []uint8 as base64
 	Counts map[State]int `json:"counts"`
 }
 
@@ -388,7 +388,7 @@ func expandHoneycomb(cfg Config, qs []Query) []Query {
 func shapeHoneycomb(cfg Config, in Input) Output {
 	th := cfg.Thresholds()
 	r := first(in.Results, 0)
-	d := HoneycombData{IDs: []string{}, Values: []Float{}, States: []uint8{}, Counts: map[State]int{}}
+	d := HoneycombData{IDs: []string{}, Values: []Float{}, States: []int8{}, Counts: map[State]int{}}
 	for _, s := range honeycombStates {
 		d.Counts[s] = 0
 	}
@@ -398,15 +398,15 @@ func shapeHoneycomb(cfg Config, in Input) Output {
 	type obj struct {
 		id string
 		v  Float
-		s  uint8
+		s  int8
 	}
 	objs := make([]obj, len(r.Objects))
 	for i, o := range r.Objects {
 		s := th.StateOf(float64(o.Value))
-		var si uint8
+		var si int8
 		for k, hs := range honeycombStates {
 			if hs == s {
-				si = uint8(k)
+				si = int8(k)
 			}
 		}
 		objs[i] = obj{o.ID, o.Value, si}
@@ -418,7 +418,7 @@ func shapeHoneycomb(cfg Config, in Input) Output {
 	}
 	d.IDs = make([]string, len(objs))
 	d.Values = make([]Float, len(objs))
-	d.States = make([]uint8, len(objs))
+	d.States = make([]int8, len(objs))
 	worst := StateOK
 	for i, o := range objs {
 		d.IDs[i], d.Values[i], d.States[i] = o.id, o.v, o.s

@@ -124,6 +124,9 @@ func TestShapeHoneycomb(t *testing.T) {
 	if d.Counts["critical"] != 2 || d.Counts["nodata"] != 1 || d.Counts["ok"] != 1 {
 		t.Fatalf("counts %v", d.Counts)
 	}
+	if raw, _ := json.Marshal(d); !strings.Contains(string(raw), `"states":[2,2,1,3,0]`) {
+		t.Fatalf("states must travel as a JSON array of numbers: %s", raw)
+	}
 	// Some silent objects alone do not make the fleet nodata; all silent does.
 	some := k.Shape(cfg, widgets.Input{Results: []*widgets.Result{{Kind: widgets.KindObjects, Objects: []widgets.ObjectValue{{ID: "a", Value: 1}, {ID: "b", Value: widgets.NoValue}}}}})
 	all := k.Shape(cfg, widgets.Input{Results: []*widgets.Result{{Kind: widgets.KindObjects, Objects: []widgets.ObjectValue{{ID: "b", Value: widgets.NoValue}}}}})

@@ -40,7 +40,7 @@ func TestOtherHTML(t *testing.T) {
 		{"TopN", spec("topn", `{}`), widgets.Output{State: "ok", Data: widgets.TopNData{Max: 10, Items: []widgets.TopNItem{{Name: "pod-1", Value: 5, State: "ok"}}}},
 			[]string{"pod-1", "width:50.0%"}},
 		{"Honeycomb", spec("honeycomb", `{}`), widgets.Output{State: "critical", Data: widgets.HoneycombData{IDs: []string{"h1", "h2", "h3"},
-			Values: []widgets.Float{1, 2, widgets.Float(math.NaN())}, States: []uint8{0, 2, 3}, Counts: map[widgets.State]int{"critical": 1, "nodata": 1}}},
+			Values: []widgets.Float{1, 2, widgets.Float(math.NaN())}, States: []int8{0, 2, 3}, Counts: map[widgets.State]int{"critical": 1, "nodata": 1}}},
 			[]string{"<polygon", "<title>h2</title>", th.States["critical"], th.States["nodata"], "3 objects · 1 critical"}},
 		{"Events", spec("events", `{}`), widgets.Output{State: "ok", Data: widgets.EventsData{Events: []widgets.Event{{TS: at.UnixMilli() - 60000, Severity: "critical", Title: "CPU", Message: "ok → critical"}}}},
 			[]string{"14:04:30", "CRITICAL", "CPU: ok → critical"}},
