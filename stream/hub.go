@@ -10,20 +10,27 @@ package stream
 //     and hands the same bytes to every display of the group: 10,000
 //     displays of a board cost one computation and 10,000 writes.
 //   - The hub never blocks a publisher. A group never waits for a display:
-//     it stores the frame in a ring of recent frames, sets a one-slot
-//     wake-up for each display and moves on.
-//   - Only the latest data is pending. Each display has one writer goroutine
-//     that, when woken, sends what the display lacks: the newest frame if it
-//     is one behind, else one coalesced frame with the current data of every
-//     widget changed since the display's last frame, else (too far behind,
-//     or a new epoch) a full snapshot. A slow display therefore costs memory
-//     bounded by its board's widget count, never a growing queue.
-//   - A display that cannot keep up is closed. Every write has a deadline
-//     (Config.WriteTimeout); a display that misses it is disconnected with
-//     close code 4008 (CloseTooSlow) and resyncs when it reconnects.
-//   - Liveness: the writer pings every PingInterval; a display that sends
-//     nothing (pong, resume) for PongTimeout is closed, so half-open
-//     connections go within 30 s.
+//     it stores the frame in a ring of recent frames, publishes it as the
+//     latest (an atomic pointer) and hands it to its displays with writes
+//     that never wait: one goroutine per CPU writes the frame, framed for
+//     the wire once, to each display's socket in turn.
+//   - Only the latest data is pending. A display gets what it lacks: the
+//     newest frame if it is one behind (no lock taken), else one coalesced
+//     frame with the current data of every widget changed since the
+//     display's last frame, else (too far behind, or a new epoch) a full
+//     snapshot. Coalesced frames and snapshots are built once per frame and
+//     shared by the displays that need the same one. A slow display
+//     therefore costs memory bounded by its board's widget count, never a
+//     growing queue.
+//   - A display that cannot keep up is closed. When its socket does not
+//     take a frame at once, the display gets a writer goroutine of its own
+//     until it has caught up; that write has a deadline
+//     (HubConfig.WriteTimeout), and a display that misses it is
+//     disconnected with close code 4008 (CloseTooSlow) and resyncs when it
+//     reconnects. An idle display holds no writer goroutine.
+//   - Liveness: the group pings its displays every PingInterval; a display
+//     that sends nothing (pong, resume) for PongTimeout is closed, so
+//     half-open connections go within 30 s.
 //   - Shutdown tells every display ("shutdown") and closes it with 1001
 //     GoingAway, so displays reconnect to the next server at once.
 //

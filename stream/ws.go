@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -406,12 +407,26 @@ func (s *StreamHandler) serve(conn *websocket.Conn, o *opening) {
 	})
 
 	// hello, board and the first frame, written from here.
+	// hello by hand: reflection-heavy encoding here would grow this
+	// goroutine's stack, which it keeps for the connection's life.
 	g.mu.Lock()
-	hello, _ := json.Marshal(map[string]any{
-		"type": "hello", "protocol": ProtocolVersion, "server_time": h.store.Now(),
-		"board": board, "variant": variant, "revision": g.view.Revision,
-		"refresh_ms": g.view.Refresh.Milliseconds(), "epoch": g.epoch, "seq": g.seq,
-	})
+	hello := []byte(`{"type":"hello","protocol":`)
+	hello = strconv.AppendInt(hello, ProtocolVersion, 10)
+	hello = append(hello, `,"server_time":`...)
+	hello = strconv.AppendInt(hello, h.store.Now(), 10)
+	hello = append(hello, `,"board":`...)
+	hello = appendJSONString(hello, board)
+	hello = append(hello, `,"variant":`...)
+	hello = appendJSONString(hello, variant)
+	hello = append(hello, `,"revision":`...)
+	hello = strconv.AppendInt(hello, g.view.Revision, 10)
+	hello = append(hello, `,"refresh_ms":`...)
+	hello = strconv.AppendInt(hello, g.view.Refresh.Milliseconds(), 10)
+	hello = append(hello, `,"epoch":`...)
+	hello = appendJSONString(hello, g.epoch)
+	hello = append(hello, `,"seq":`...)
+	hello = strconv.AppendUint(hello, g.seq, 10)
+	hello = append(hello, '}')
 	boardMsg := g.boardMsg
 	g.mu.Unlock()
 	if resume != nil && g.canResume(resume.epoch, resume.seq) {
@@ -438,6 +453,12 @@ func (s *StreamHandler) serve(conn *websocket.Conn, o *opening) {
 	g.leave(c)
 }
 
+// appendJSONString appends s as a JSON string.
+func appendJSONString(b []byte, s string) []byte {
+	q, _ := json.Marshal(s)
+	return append(b, q...)
+}
+
 // closeFrame is a close message with code and reason.
 func closeFrame(code int, reason string) []byte {
 	return wsFrame(0x8, websocket.FormatCloseMessage(code, reason))
@@ -462,6 +483,11 @@ func (c *client) readLoop() {
 				c.close(CloseIdle, "no message within the pong timeout")
 			}
 			return
+		}
+		// Nearly every message is a pong: only a resume is decoded (JSON
+		// decoding grows this long-lived goroutine's stack).
+		if !bytes.Contains(msg, []byte(`"resume"`)) {
+			continue
 		}
 		var m struct {
 			Type  string `json:"type"`
