@@ -25,6 +25,7 @@ const (
 	MaxDescriptionLength = 2000 // characters in a board's description
 	MaxWidgets           = 500  // widgets on one board
 	MaxVariants          = 16   // layout variants of one board
+	MaxWalls             = 8    // video-wall profiles of one board
 	MaxWidgetIDLength    = 64   // characters in a widget id
 	MaxTitleLength       = 200  // characters in a widget title
 	MaxVariantNameLength = 64   // characters in a variant name
@@ -55,6 +56,16 @@ type Content struct {
 	RefreshMS    int       `json:"refresh_ms"`
 	Widgets      []Widget  `json:"widgets"`
 	Variants     []Variant `json:"variants"`
+	// Walls are video-wall profiles: a screen opened with ?wall=NAME&tile=c,r
+	// shows its monitor's slice of the board.
+	Walls []WallProfile `json:"walls,omitempty"`
+}
+
+// WallProfile names a video wall: Columns × Rows monitors of Monitor size
+// (CSS px) with Bezel px of frame on each side of each monitor.
+type WallProfile struct {
+	Name string `json:"name"`
+	layouts.Wall
 }
 
 // Widget is defined once per board and placed by each variant.
@@ -186,6 +197,24 @@ func (c *Content) Validate(kinds *widgets.Registry) error {
 			return errs.Invalidf(field+".name", "%q is already the name of variants[%d]; variant names must be unique", v.Name, j)
 		}
 		names[v.Name] = i
+	}
+	if len(c.Walls) > MaxWalls {
+		return errs.Invalidf("walls", "a board holds at most %d wall profiles, this one has %d", MaxWalls, len(c.Walls))
+	}
+	walls := make(map[string]int, len(c.Walls))
+	for i, w := range c.Walls {
+		field := fmt.Sprintf("walls[%d]", i)
+		if err := checkText(field+".name", w.Name, 1, MaxVariantNameLength, false); err != nil {
+			return err
+		}
+		if j, dup := walls[w.Name]; dup {
+			return errs.Invalidf(field+".name", "%q is already the name of walls[%d]; wall names must be unique", w.Name, j)
+		}
+		walls[w.Name] = i
+		if err := w.Wall.Validate(); err != nil {
+			sub, msg, _ := strings.Cut(err.Error(), ": ")
+			return errs.Invalidf(field+"."+sub, "%s", msg)
+		}
 	}
 	return nil
 }

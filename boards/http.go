@@ -46,6 +46,7 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Post("/boards/:id/duplicate", h.duplicate)
 	r.Get("/boards/:id/export", h.export)
 	r.Get("/boards/:id/render", h.render)
+	r.Get("/boards/:id/plan", h.plan)
 	r.Get("/boards/:id/versions", h.versions)
 	r.Get("/boards/:id/versions/:rev", h.version)
 	r.Post("/boards/:id/versions/:rev/restore", h.restoreVersion)
@@ -464,4 +465,28 @@ func (h *Handler) deleteImage(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// plan answers how a screen shows a board: the variant, the fit, and for a
+// video-wall monitor its slice (docs/api.md). The page only applies it.
+func (h *Handler) plan(c *fiber.Ctx) error {
+	id := c.Params("id")
+	var b *Board
+	if id == CatalogueID {
+		b = Catalogue()
+	} else {
+		var err error
+		if b, err = h.Store.FindBoardByID(c.UserContext(), id); err != nil {
+			return err
+		}
+	}
+	p, err := PlanFor(b, PlanRequest{
+		Width: c.Query("width"), Height: c.Query("height"), DPR: c.Query("dpr"), Variant: c.Query("variant"),
+		Fit: c.Query("fit"), Wall: c.Query("wall"), Tile: c.Query("tile"), Bezel: c.Query("bezel"),
+	})
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(p)
 }

@@ -18,7 +18,10 @@ const (
 // Rect is a rectangle of grid cells: column X, row Y (0-based, from the top
 // left), W columns wide and H rows high.
 type Rect struct {
-	X, Y, W, H int
+	X int `json:"x"`
+	Y int `json:"y"`
+	W int `json:"w"`
+	H int `json:"h"`
 }
 
 // String prints r as "x=2 y=0 w=8 h=5".

@@ -117,6 +117,12 @@ func TestWidgetKindsAndRender(t *testing.T) {
 		t.Fatalf("stat format = %v", f)
 	}
 	wantError(t, do(t, "GET", base+"/api/v1/boards/"+id+"/render?variant=tall", nil), 404, "not_found", "variant", "its variants: wide")
+	plan := do(t, "GET", base+"/api/v1/boards/"+id+"/plan?width=1920&height=1080&dpr=2", nil)
+	wantStatus(t, plan, 200)
+	if p := plan.JSON(t); p["variant"] != "wide" || p["fit"] != "contain" || p["render_scale"] != 1.0 {
+		t.Fatalf("plan = %v", p)
+	}
+	wantError(t, do(t, "GET", base+"/api/v1/boards/"+id+"/plan?width=0&height=1080", nil), 400, "invalid", "width", "each side must be 16 to 32768 px")
 	wantError(t, do(t, "GET", base+"/api/v1/boards/"+id+"/render?theme=pink", nil), 400, "invalid", "theme", "use one of: dark, light")
 	wantError(t, do(t, "GET", base+"/api/v1/boards/nosuchboard1/render", nil), 404, "not_found", "", "")
 
