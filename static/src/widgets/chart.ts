@@ -20,7 +20,7 @@ function asList(v: unknown): Option[] {
  * implies: axisLabel.formatter of every value axis, tooltip.valueFormatter
  * and the detail.formatter of gauge series.
  */
-export function withFormatters(base: Option, format: Format | null): Option {
+export function withFormatters(base: Option, format: Format | null, kind = ""): Option {
   const opt: Option = { ...base };
   const fmt = (v: unknown): string => (typeof v === "number" ? formatWith(v, format) : String(v ?? ""));
   for (const key of ["xAxis", "yAxis"]) {
@@ -30,6 +30,9 @@ export function withFormatters(base: Option, format: Format | null): Option {
       // ECharts' default axis types: x is a category axis, y a value axis.
       const type = a["type"] ?? (key === "yAxis" ? "value" : "category");
       if (type === "value") return { ...a, axisLabel: { ...label, formatter: fmt } };
+      // The hitmap's 58 elapsed buckets: one label per decade (buckets 1, 9,
+      // 17 …: 0.1 ms, 1 ms, 10 ms …); the snapshot renderer does the same.
+      if (kind === "hitmap" && key === "yAxis") return { ...a, axisLabel: { ...label, interval: (i: number) => i % 8 === 1 } };
       // Categories that are times (the hitmap's columns) arrive as unix ms.
       if (type === "category") return { ...a, axisLabel: { ...label, formatter: categoryLabel } };
       return a;
@@ -62,7 +65,7 @@ export const createChart: WidgetFactory = (body, w, size, ctx) => {
   el.style.width = `${size.w}px`;
   el.style.height = `${size.h}px`;
   body.appendChild(el);
-  const base = withFormatters(w.option ?? {}, w.format);
+  const base = withFormatters(w.option ?? {}, w.format, w.kind);
   let chart: ReturnType<typeof echarts.init> | null = null;
   let ratio = 0;
   let last: Option | null = null;
