@@ -150,6 +150,7 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	(&stream.IngestHandler{Store: store, Token: cfg.IngestToken, Log: log}).Register(api)
 	(&stream.QueryHandler{Store: store}).Register(api)
 	(&widgets.Handler{Kinds: kinds}).Register(api)
+	(&stream.DisplayLogHandler{Log: log}).Register(api)
 	(&stream.StreamHandler{Hub: hub, AllowedOrigins: cfg.AllowedOrigins}).Register(api)
 	(&sources.Handler{Store: sources.NewSQLiteStore(db), Manager: manager, Log: log}).Register(api)
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound }) // JSON 404 for unknown API paths
@@ -160,6 +161,8 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	}
 	pages.Register(app)
 	app.Get("/widgets", pages.Page) // the widget catalogue
+	app.Get("/d/:id", pages.Page)   // a board on a wall display
+	app.Get("/p/:id", pages.Page)   // a playlist rotating boards
 	return app, nil
 }
 

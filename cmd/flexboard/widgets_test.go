@@ -138,3 +138,16 @@ func TestWidgetKindsAndRender(t *testing.T) {
 		t.Fatalf("/widgets: %d", page.Status)
 	}
 }
+
+func TestDisplayReports(t *testing.T) {
+	base := startInProcess(t, "")
+	wantStatus(t, do(t, "POST", base+"/api/v1/displays/log", map[string]any{"kind": "reload", "reason": "heap 812 MB over the 768 MB cap", "board": "b1"}), 204)
+	wantError(t, do(t, "POST", base+"/api/v1/displays/log", map[string]any{"kind": "panic", "reason": "x"}), 400, "invalid", "kind", `must be "reload", "error" or "info"`)
+	wantError(t, do(t, "POST", base+"/api/v1/displays/log", map[string]any{"kind": "info"}), 400, "invalid", "reason", "is required")
+	wantError(t, do(t, "POST", base+"/api/v1/displays/log", map[string]any{"kind": "info", "reason": strings.Repeat("x", 501)}), 400, "invalid", "reason", "at most 500")
+	for _, p := range []string{"/d/someboard", "/p/someplaylist"} {
+		if r := do(t, "GET", base+p, nil); r.Status != 200 || !strings.Contains(string(r.Body), `id="app"`) {
+			t.Fatalf("%s: %d", p, r.Status)
+		}
+	}
+}
