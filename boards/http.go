@@ -26,6 +26,8 @@ type Handler struct {
 	Changed func(id string)
 	// Images keeps uploaded images; nil: no image routes.
 	Images ImageStore
+	// Playlists keeps playlists; nil: no playlist routes.
+	Playlists PlaylistStore
 }
 
 func (h *Handler) changed(id string) {
@@ -51,6 +53,13 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Get("/boards/:id/versions/:rev", h.version)
 	r.Post("/boards/:id/versions/:rev/restore", h.restoreVersion)
 	r.Get("/trash", h.trash)
+	if h.Playlists != nil {
+		r.Get("/playlists", h.listPlaylists)
+		r.Post("/playlists", h.createPlaylist)
+		r.Get("/playlists/:id", h.getPlaylist)
+		r.Put("/playlists/:id", h.updatePlaylist)
+		r.Delete("/playlists/:id", h.deletePlaylist)
+	}
 	if h.Images != nil {
 		r.Post("/images", h.uploadImage)
 		r.Get("/images", h.listImages)
@@ -489,4 +498,105 @@ func (h *Handler) plan(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(p)
+}
+
+type playlistWrite struct {
+	ID        string          `json:"id"`
+	Revision  *int64          `json:"revision"`
+	CreatedAt json.RawMessage `json:"created_at"`
+	UpdatedAt json.RawMessage `json:"updated_at"`
+	PlaylistContent
+}
+
+// validPlaylist normalizes and validates a playlist against the boards.
+func (h *Handler) validPlaylist(c *fiber.Ctx, p *PlaylistContent) error {
+	p.Normalize()
+	ctx := c.UserContext()
+	var lookupErr error
+	err := p.Validate(func(id string) ([]string, bool) {
+		b, err := h.Store.FindBoardByID(ctx, id)
+		if err != nil {
+			if errs.CodeOf(err) != errs.NotFound {
+				lookupErr = err
+			}
+			return nil, false
+		}
+		names := make([]string, len(b.Variants))
+		for i, v := range b.Variants {
+			names[i] = v.Name
+		}
+		return names, true
+	})
+	if lookupErr != nil {
+		return lookupErr
+	}
+	return err
+}
+
+func (h *Handler) listPlaylists(c *fiber.Ctx) error {
+	list, err := h.Playlists.FindPlaylists(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"playlists": list})
+}
+
+func (h *Handler) getPlaylist(c *fiber.Ctx) error {
+	p, err := h.Playlists.FindPlaylistByID(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderETag, httpx.ETag(p.Revision))
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return c.JSON(p)
+}
+
+func (h *Handler) createPlaylist(c *fiber.Ctx) error {
+	var req playlistWrite
+	if err := httpx.DecodeJSON(c, &req, MaxBodyBytes); err != nil {
+		return err
+	}
+	if err := h.validPlaylist(c, &req.PlaylistContent); err != nil {
+		return err
+	}
+	p, err := h.Playlists.CreatePlaylist(c.UserContext(), req.PlaylistContent)
+	if err != nil {
+		return err
+	}
+	h.Log.Info("playlist created", "id", p.ID, "name", p.Name)
+	c.Location("/api/v1/playlists/" + p.ID)
+	c.Set(fiber.HeaderETag, httpx.ETag(p.Revision))
+	return c.Status(fiber.StatusCreated).JSON(p)
+}
+
+func (h *Handler) updatePlaylist(c *fiber.Ctx) error {
+	id := c.Params("id")
+	var req playlistWrite
+	if err := httpx.DecodeJSON(c, &req, MaxBodyBytes); err != nil {
+		return err
+	}
+	if req.ID != "" && req.ID != id {
+		return errs.Invalidf("id", "%q does not match the playlist in the URL (%q); ids cannot be changed", clip(req.ID), clip(id))
+	}
+	base, err := baseRevision(c, req.Revision)
+	if err != nil {
+		return err
+	}
+	if err := h.validPlaylist(c, &req.PlaylistContent); err != nil {
+		return err
+	}
+	p, err := h.Playlists.UpdatePlaylist(c.UserContext(), id, base, req.PlaylistContent)
+	if err != nil {
+		return err
+	}
+	h.Log.Info("playlist saved", "id", p.ID, "revision", p.Revision)
+	c.Set(fiber.HeaderETag, httpx.ETag(p.Revision))
+	return c.JSON(p)
+}
+
+func (h *Handler) deletePlaylist(c *fiber.Ctx) error {
+	if err := h.Playlists.DeletePlaylist(c.UserContext(), c.Params("id")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -146,7 +146,7 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 
 	(&stream.MetricsHandler{Store: store, Hub: hub, Version: version}).Register(app)
 	api := app.Group("/api/v1")
-	(&boards.Handler{Store: boards.NewSQLiteStore(db), Kinds: kinds, Log: log, Changed: hub.BoardChanged, Images: boards.NewSQLiteImages(db)}).Register(api)
+	(&boards.Handler{Store: boards.NewSQLiteStore(db), Kinds: kinds, Log: log, Changed: hub.BoardChanged, Images: boards.NewSQLiteImages(db), Playlists: boards.NewSQLiteStore(db)}).Register(api)
 	(&stream.IngestHandler{Store: store, Token: cfg.IngestToken, Log: log}).Register(api)
 	(&stream.QueryHandler{Store: store}).Register(api)
 	(&widgets.Handler{Kinds: kinds}).Register(api)
