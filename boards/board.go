@@ -49,13 +49,19 @@ type Board struct {
 
 // Content is what an editor changes and what every version keeps.
 type Content struct {
-	Name         string    `json:"name"`
-	Description  string    `json:"description"`
-	Theme        string    `json:"theme"`
-	AllowOverlap bool      `json:"allow_overlap"`
-	RefreshMS    int       `json:"refresh_ms"`
-	Widgets      []Widget  `json:"widgets"`
-	Variants     []Variant `json:"variants"`
+	Name         string `json:"name"`
+	Description  string `json:"description"`
+	Theme        string `json:"theme"`
+	AllowOverlap bool   `json:"allow_overlap"`
+	// Background colours the board and the letterbox bars (#rgb or
+	// #rrggbb); empty: the theme's.
+	Background string `json:"background,omitempty"`
+	// AlertSound plays a short tone on displays when a widget turns
+	// critical. Off by default: a silent wall surprises nobody.
+	AlertSound bool      `json:"alert_sound,omitempty"`
+	RefreshMS  int       `json:"refresh_ms"`
+	Widgets    []Widget  `json:"widgets"`
+	Variants   []Variant `json:"variants"`
 	// Walls are video-wall profiles: a screen opened with ?wall=NAME&tile=c,r
 	// shows its monitor's slice of the board.
 	Walls []WallProfile `json:"walls,omitempty"`
@@ -149,6 +155,8 @@ func (c *Content) Normalize() {
 	}
 }
 
+var colorRE = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
+
 var widgetIDRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]*$`)
 
 // Validate checks every rule of a board, after Normalize, and returns the
@@ -162,6 +170,9 @@ func (c *Content) Validate(kinds *widgets.Registry) error {
 	}
 	if !contains(Themes, c.Theme) {
 		return errs.Invalidf("theme", "%q is not a theme; use one of: %s", c.Theme, strings.Join(Themes, ", "))
+	}
+	if c.Background != "" && !colorRE.MatchString(c.Background) {
+		return errs.Invalidf("background", "%q is not a colour; write it #rgb or #rrggbb, or leave it empty for the theme's", clip(c.Background))
 	}
 	if c.RefreshMS < MinRefreshMS || c.RefreshMS > MaxRefreshMS {
 		return errs.Invalidf("refresh_ms", "is %d; displays refresh every %d to %d ms", c.RefreshMS, MinRefreshMS, MaxRefreshMS)

@@ -262,6 +262,7 @@ func TestValidate(t *testing.T) {
 			`"` + s("c", 64) + `…" is not a valid widget id`},
 		{"WidgetIDDuplicate", func(c *boards.Content) { c.Widgets[3].ID = "cpu" }, "", "widgets[3].id",
 			`"cpu" is already the id of widgets[0]; widget ids must be unique`},
+		{"BackgroundNotAColour", func(c *boards.Content) { c.Background = "navy" }, "", "background", `"navy" is not a colour`},
 		{"WidgetKindUnknown", func(c *boards.Content) { c.Widgets[2].Kind = "sparkles" }, "", "widgets[2].kind",
 			`"sparkles" is not a widget kind; known kinds: bar, clock, equalizer, events, gauge, hitmap, honeycomb, image, pie, stat, status, table, text, timeseries, topn`},
 		{"WidgetKindEmpty", func(c *boards.Content) { c.Widgets[2].Kind = "" }, "", "widgets[2].kind", `"" is not a widget kind`},

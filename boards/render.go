@@ -13,17 +13,21 @@ import (
 // arrives (docs/widgets.md): each widget's place, config with defaults,
 // number format and, for chart kinds, the base ECharts option.
 type Rendered struct {
-	Board    string           `json:"board"`
-	Name     string           `json:"name"`
-	Revision int64            `json:"revision"`
-	Variant  string           `json:"variant"`
-	Variants []string         `json:"variants"`
-	Theme    string           `json:"theme"`
-	Canvas   Canvas           `json:"canvas"`
-	Grid     Grid             `json:"grid"`
-	Palette  widgets.Theme    `json:"palette"`
-	Refresh  int              `json:"refresh_ms"`
-	Widgets  []RenderedWidget `json:"widgets"`
+	Board    string        `json:"board"`
+	Name     string        `json:"name"`
+	Revision int64         `json:"revision"`
+	Variant  string        `json:"variant"`
+	Variants []string      `json:"variants"`
+	Theme    string        `json:"theme"`
+	Canvas   Canvas        `json:"canvas"`
+	Grid     Grid          `json:"grid"`
+	Palette  widgets.Theme `json:"palette"`
+	Refresh  int           `json:"refresh_ms"`
+	// Background is the board's colour (the palette's when the board sets
+	// none); AlertSound asks displays to sound a tone on critical.
+	Background string           `json:"background"`
+	AlertSound bool             `json:"alert_sound"`
+	Widgets    []RenderedWidget `json:"widgets"`
 }
 
 // Box is a rectangle in cells or in canvas pixels.
@@ -89,7 +93,11 @@ func Render(b *Board, variant, theme string, kinds *widgets.Registry) (*Rendered
 	}
 	th := widgets.ThemeNamed(theme)
 	out := &Rendered{Board: b.ID, Name: b.Name, Revision: b.Revision, Variant: v.Name, Variants: names, Theme: theme,
-		Canvas: v.Canvas, Grid: v.Grid, Palette: th, Refresh: b.RefreshMS, Widgets: []RenderedWidget{}}
+		Canvas: v.Canvas, Grid: v.Grid, Palette: th, Refresh: b.RefreshMS, Widgets: []RenderedWidget{},
+		Background: b.Background, AlertSound: b.AlertSound}
+	if out.Background == "" {
+		out.Background = th.Background
+	}
 	byID := make(map[string]*Widget, len(b.Widgets))
 	for i := range b.Widgets {
 		byID[b.Widgets[i].ID] = &b.Widgets[i]
