@@ -74,8 +74,8 @@ func FuzzDecodeBoard(f *testing.F) {
 
 // The rules of docs/api.md, restated independently of boards and widgets.
 var (
-	fuzzThemes   = map[string]bool{"dark": true, "light": true}
-	fuzzUnits    = map[string]bool{"": true, "short": true, "percent": true, "ms": true, "s": true, "bytes": true, "bits/s": true, "req/s": true}
+	fuzzThemes = map[string]bool{"dark": true, "light": true}
+	fuzzUnits  = map[string]bool{"": true, "short": true, "percent": true, "ms": true, "s": true, "bytes": true, "bits/s": true, "req/s": true}
 	// fuzzSettings: the kinds issue #5 names, each with its schema's keys
 	// (the values of the keys below are checked independently).
 	fuzzSettings = func() map[string]map[string]bool {
