@@ -114,6 +114,19 @@ async function build() {
   await writeFile(path.join(distDir, "index.html"), html);
   written.push(["dist/index.html", Buffer.byteLength(html)]);
 
+  // The complete ECharts build, for snapshot pages rendered by Go
+  // (widgets.RenderHTML loads {assets host}echarts.min.js, with the host
+  // /assets/echarts-VERSION/): the same pinned version as the bundle, served
+  // by the binary, never from a CDN. Its directory carries the version, so a
+  // new version never meets an old cached copy.
+  const echartsDir = path.join(staticDir, "..", "node_modules", "echarts");
+  const { version } = JSON.parse(await readFile(path.join(echartsDir, "package.json"), "utf8"));
+  const full = await readFile(path.join(echartsDir, "dist", "echarts.min.js"));
+  const fullOut = path.join(distDir, "assets", `echarts-${version}`, "echarts.min.js");
+  await mkdir(path.dirname(fullOut), { recursive: true });
+  await writeFile(fullOut, full);
+  written.push([path.relative(staticDir, fullOut), full.length]);
+
   written.sort((a, b) => (a[0] < b[0] ? -1 : 1));
   for (const [name, size] of written) console.log(`  static/${name}  ${(size / 1024).toFixed(1)} KiB`);
 }

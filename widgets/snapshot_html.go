@@ -13,9 +13,15 @@ import (
 	"github.com/go-echarts/go-echarts/v2/types"
 )
 
-// DefaultAssetsHost is where the server serves its own assets: a snapshot
-// page loads echarts.min.js from there, never from a CDN.
-const DefaultAssetsHost = "/assets/"
+// EChartsVersion is the ECharts the options are built for and verified
+// against: package.json pins the same version, and the build copies its
+// complete echarts.min.js to /assets/echarts-VERSION/ (static's tests check
+// both).
+const EChartsVersion = "5.6.0"
+
+// DefaultAssetsHost is where the server serves its own copy of ECharts: a
+// snapshot page loads echarts.min.js from there, never from a CDN.
+const DefaultAssetsHost = "/assets/echarts-" + EChartsVersion + "/"
 
 // ErrNotChart is returned by RenderHTML for kinds the front end draws with
 // its own components (stat, table, …): their snapshot HTML is rendered
