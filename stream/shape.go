@@ -13,14 +13,29 @@ const MaxEventsShown = 100
 // kind draws, settling the widget's state (a change is an event of the
 // board). ok is false for kinds without data.
 func (g *group) shape(w *ViewWidget, now int64) (data []byte, newest int64, ok bool) {
-	if w.Kind == nil || w.Kind.Shape == nil {
+	out, newest, ok := shapeAt(g.hub.store, g.board, w, now)
+	if !ok {
 		return nil, 0, false
 	}
-	st := g.hub.store
-	in := widgets.Input{Now: now, Results: make([]*Result, len(w.Queries)), Queries: make([]widgets.Query, len(w.Queries))}
+	out.State = g.hub.store.events.settle(g.board, w, &out, now)
+	b, err := json.Marshal(out)
+	if err != nil {
+		g.hub.log.Error("encode widget data", "board", g.board, "widget", w.ID, "err", err)
+		return nil, 0, false
+	}
+	return b, newest, true
+}
+
+// shapeAt shapes a widget's data as of time at, without touching the
+// board's states.
+func shapeAt(st *Store, board string, w *ViewWidget, at int64) (out widgets.Output, newest int64, ok bool) {
+	if w.Kind == nil || w.Kind.Shape == nil {
+		return out, 0, false
+	}
+	in := widgets.Input{Now: at, Results: make([]*Result, len(w.Queries)), Queries: make([]widgets.Query, len(w.Queries))}
 	for i, q := range w.Queries {
 		in.Queries[i] = q.Query
-		in.Results[i] = st.Query(q, now)
+		in.Results[i] = st.Query(q, at)
 		newest = max(newest, in.Results[i].Newest)
 	}
 	if w.Kind.Name == "events" {
@@ -28,14 +43,32 @@ func (g *group) shape(w *ViewWidget, now int64) (data []byte, newest int64, ok b
 		if n <= 0 || n > MaxEventsShown {
 			n = MaxEventsShown
 		}
-		in.Events = st.events.list(g.board, n, w.Config.Bool("pushed"))
+		for _, e := range st.events.list(board, MaxBoardEvents+MaxPushedEvents, w.Config.Bool("pushed")) {
+			if e.TS <= at && len(in.Events) < n {
+				in.Events = append(in.Events, e)
+			}
+		}
 	}
-	out := w.Kind.Shape(w.Config, in)
-	out.State = st.events.settle(g.board, w, &out, now)
-	b, err := json.Marshal(out)
-	if err != nil {
-		g.hub.log.Error("encode widget data", "board", g.board, "widget", w.ID, "err", err)
-		return nil, 0, false
+	return w.Kind.Shape(w.Config, in), newest, true
+}
+
+// Freeze shapes every widget of view as of time at (unix ms; a past moment
+// is answered from memory or the history roll-ups, as queries are), for a
+// snapshot: the same {state, data} a display received at that moment,
+// without changing live states or events. Kinds without data are absent.
+func (st *Store) Freeze(view *View, at int64) map[string]json.RawMessage {
+	out := make(map[string]json.RawMessage, len(view.Widgets))
+	for i := range view.Widgets {
+		w := &view.Widgets[i]
+		o, _, ok := shapeAt(st, view.Board, w, at)
+		if !ok {
+			continue
+		}
+		b, err := json.Marshal(o)
+		if err != nil {
+			continue // shapes are plain data: it cannot fail
+		}
+		out[w.ID] = b
 	}
-	return b, newest, true
+	return out
 }
