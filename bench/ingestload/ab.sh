@@ -16,6 +16,7 @@ OUT=${OUT:-/tmp/ingest-ab}
 mkdir -p "$OUT"
 run() {
 	label=$1 bin=$2 n=$3
+	shift 3
 	db=$(mktemp -d)/ab.db
 	"$bin" serve --addr 127.0.0.1:$PORT --db "$db" --demo=false --max-points 200000000 >"$OUT/$label-$n.server.log" 2>&1 &
 	pid=$!
