@@ -29,6 +29,11 @@ function start(): void {
   if (path === "/" || path === "/index.html") renderHome(root);
   // The catalogue draws charts: ECharts loads with its chunk, never on the home page.
   else if (path === "/widgets" || path === "/widgets/") void import("./catalogue.ts").then((m) => m.renderCatalogue(root));
+  // A wall display: kiosk, nothing but the board (the display chunk brings the stage and ECharts).
+  else if (/^\/d\/[^/]+\/?$/.test(path)) {
+    const id = decodeURIComponent(path.split("/")[2] || "");
+    void import("./display.ts").then((m) => m.renderDisplay(root, id));
+  }
   else renderNotFound(root);
 }
 

@@ -1,12 +1,16 @@
 // A board stage: the widgets of a render answer laid out at their rects on a
 // stage of the canvas size, scaled with one CSS transform to fit its element
-// (contain: no scrollbars, no distortion), and kept live by the board's
-// stream. The display page and the /widgets catalogue both use it.
+// (contain: no scrollbars, no distortion) or placed by a screen plan, and
+// kept live by the board's stream. The display page and the /widgets
+// catalogue both use it.
 
 import { h, replace } from "./dom.ts";
+import { ServerClock } from "./lib/clock.ts";
 import { fitContain, type Fit } from "./lib/fit.ts";
+import { cssTransform, type PlanTransform } from "./lib/plan.ts";
 import { fetchRender, STATES, type RenderAnswer, type RenderWidget, type State, type Theme } from "./lib/render.ts";
-import { BoardStream, type StreamStatus, type WidgetFrame } from "./lib/stream.ts";
+import { agesOut, ageText, entryTime, isTooOld } from "./lib/staleness.ts";
+import { BoardStream, type Hello, type StreamStatus, type WidgetFrame } from "./lib/stream.ts";
 import { createFrame, type Frame } from "./widgets/frame.ts";
 import { factoryFor } from "./widgets/index.ts";
 import type { WidgetContext, WidgetView } from "./widgets/types.ts";
@@ -29,6 +33,21 @@ export interface StageOptions {
   onStatus?: (status: StreamStatus) => void;
   /** Told when the render answer cannot be fetched. */
   onError?: (err: unknown) => void;
+  /**
+   * "contain" (default): the stage fits its container by itself. "manual":
+   * the owner places it with place() (the display applies a screen plan).
+   */
+  placement?: "contain" | "manual";
+  /** Mark widgets whose data is older than STALE_INTERVALS refresh intervals, with an age badge. */
+  markOldData?: boolean;
+  /** Replaces the default reaction to a board message (fetching the render answer again). */
+  onBoard?: (revision: number, board: unknown) => void;
+  /** Told of each connection's hello. */
+  onHello?: (hello: Hello) => void;
+  /** Told after each frame is applied. */
+  onFrame?: () => void;
+  /** Told when a widget's state (as the server decided it) changes; prev is undefined for the first. */
+  onStateChange?: (id: string, prev: string | undefined, next: string) => void;
 }
 
 /** Time spent applying frames, measured with performance.now(). */
@@ -74,9 +93,23 @@ export class Stage {
   private placed = new Map<string, Placed>();
   /** The latest data per widget, re-applied when the layout is rebuilt. */
   private data = new Map<string, WidgetFrame>();
+  /** Per widget: the server time its data stands for (staleness.ts), and its last state. */
+  private dataTime = new Map<string, number>();
+  private states = new Map<string, string>();
   private stream: BoardStream | null = null;
+  private variant: string;
   private fit: Fit = { scale: 0, x: 0, y: 0 };
+  /** The plan's render scale (manual placement); 0 until placed. */
+  private renderScale = 0;
   private stale = false;
+  /** The server's clock, shared with the stream. */
+  readonly clock = new ServerClock();
+  /** The board's refresh interval from the last hello (ms); 0 before. */
+  refreshMs = 0;
+  /** performance.now() of the last frame applied; 0 before the first. */
+  lastFrameAt = 0;
+  /** The server time (ts) of the last frame applied; 0 before the first. */
+  lastFrameTs = 0;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private rescaleTimer: ReturnType<typeof setTimeout> | null = null;
   private observer: { disconnect(): void } | null = null;
@@ -88,6 +121,7 @@ export class Stage {
     private readonly container: HTMLElement,
     private readonly opts: StageOptions,
   ) {
+    this.variant = opts.variant ?? "";
     this.stage = h("div", { class: "fb-stage", "data-testid": "stage" });
     container.classList.add("fb-stage-box");
     // The stage is positioned inside its box; a static box is made relative.
@@ -108,21 +142,57 @@ export class Stage {
   /** Fetches the render answer, draws it and (unless live is false) connects the stream. */
   async start(): Promise<void> {
     await this.reload();
-    if (this.opts.live !== false && !this.destroyed) {
-      this.stream = new BoardStream(this.opts.board, this.opts.variant ?? "", {
-        onBoard: (rev) => {
-          if (!this.render || rev !== this.render.revision) void this.reload();
+    if (this.opts.live !== false) this.connect();
+  }
+
+  /** Connects the stream of the stage's variant (once). */
+  connect(): void {
+    if (this.stream || this.destroyed) return;
+    this.stream = new BoardStream(
+      this.opts.board,
+      this.variant,
+      {
+        onBoard: (rev, board) => {
+          if (this.opts.onBoard) this.opts.onBoard(rev, board);
+          else if (!this.render || rev !== this.render.revision) void this.reload();
         },
-        onFrame: (widgets) => this.applyFrame(widgets),
+        onFrame: (widgets, _full, ts, ingestTs) => this.applyFrame(widgets, ts, ingestTs),
         onStatus: (s) => this.status(s),
-      });
-      this.stream.open();
-    }
+        onHello: (hello) => {
+          if (hello.refreshMs > 0) this.refreshMs = hello.refreshMs;
+          if (this.opts.onHello) this.opts.onHello(hello);
+        },
+      },
+      this.clock,
+    );
+    this.stream.open();
+  }
+
+  /** Shows another variant: the caller has drawn its render answer; the stream follows it. */
+  setVariant(variant: string): void {
+    if (variant === this.variant) return;
+    this.variant = variant;
+    if (this.stream) this.stream.setVariant(variant);
+  }
+
+  /** The variant shown ("" for the board's first). */
+  get variantName(): string {
+    return this.variant;
+  }
+
+  /** Reconnect attempts that failed since the last hello. */
+  get failedReconnects(): number {
+    return this.stream ? this.stream.failures : 0;
+  }
+
+  /** Connects at once if waiting to retry (the network is back). */
+  retryNow(): void {
+    if (this.stream) this.stream.retryNow();
   }
 
   /** The server's clock now. */
   now(): number {
-    return Date.now() + (this.stream ? this.stream.clockOffset : 0);
+    return this.clock.now();
   }
 
   /** The render answer drawn, null before the first. */
@@ -133,7 +203,7 @@ export class Stage {
   private async reload(): Promise<void> {
     const seq = ++this.fetching;
     try {
-      const r = await fetchRender(this.opts.board, this.opts.variant ?? "", this.opts.theme ?? "");
+      const r = await fetchRender(this.opts.board, this.variant, this.opts.theme ?? "");
       if (seq === this.fetching && !this.destroyed) this.setRender(r);
     } catch (err) {
       if (this.opts.onError) this.opts.onError(err);
@@ -147,10 +217,14 @@ export class Stage {
     this.render = r;
     // Data of widgets no longer on the board is dropped: memory stays bounded by the widget count.
     const ids = new Set(r.widgets.map((w) => w.id));
-    this.data.forEach((_, id) => {
-      if (!ids.has(id)) this.data.delete(id);
-    });
+    for (const m of [this.data, this.dataTime, this.states] as Map<string, unknown>[]) {
+      m.forEach((_, id) => {
+        if (!ids.has(id)) m.delete(id);
+      });
+    }
     applyTheme(this.stage, r.palette);
+    if (r.background !== "") this.stage.style.setProperty("--fb-bg", r.background);
+    if (r.refreshMs > 0) this.refreshMs = r.refreshMs;
     this.stage.setAttribute("data-theme", r.theme);
     this.stage.style.width = `${r.canvas.width}px`;
     this.stage.style.height = `${r.canvas.height}px`;
@@ -170,24 +244,42 @@ export class Stage {
         console.error(`widget ${w.id} (${w.kind}): ${err instanceof Error ? err.message : String(err)}`);
         continue;
       }
-      frame.setStale(this.stale);
       const p = { widget: w, frame, view };
       this.placed.set(w.id, p);
       const d = this.data.get(w.id);
       if (d) this.applyOne(p, d);
+      this.markAge(p);
     }
   }
 
-  /** Applies a frame's widgets ({state, data} per widget id). */
-  applyFrame(widgets: Record<string, WidgetFrame>): void {
+  /**
+   * Applies a frame's widgets ({state, data} per widget id). ts and ingestTs
+   * are the frame's (server clock): they date data that carries no time.
+   */
+  applyFrame(widgets: Record<string, WidgetFrame>, ts = 0, ingestTs = 0): void {
     const t0 = performance.now();
+    this.lastFrameAt = t0;
+    if (ts > 0) this.lastFrameTs = ts;
     for (const id of Object.keys(widgets)) {
       const f = widgets[id];
       if (!f || typeof f !== "object") continue;
       this.data.set(id, f);
       const p = this.placed.get(id);
-      if (p) this.applyOne(p, f);
+      const kind = p ? p.widget.kind : "";
+      const t = entryTime(kind, f, ts, ingestTs);
+      if (t > 0) this.dataTime.set(id, t);
+      const state = typeof f.state === "string" ? f.state : "";
+      const prev = this.states.get(id);
+      if (prev !== state) {
+        this.states.set(id, state);
+        if (this.opts.onStateChange) this.opts.onStateChange(id, prev, state);
+      }
+      if (p) {
+        this.applyOne(p, f);
+        this.markAge(p);
+      }
     }
+    if (this.opts.onFrame) this.opts.onFrame();
     const ms = performance.now() - t0;
     this.stats.frames++;
     this.stats.totalMs += ms;
@@ -205,27 +297,59 @@ export class Stage {
     }
   }
 
+  /**
+   * Marks a widget stale (grey, "N s old") when the connection is down, or
+   * when (markOldData) its data is older than STALE_INTERVALS refresh
+   * intervals by the server's clock.
+   */
+  private markAge(p: Placed): void {
+    const t = this.dataTime.get(p.widget.id);
+    const age = t !== undefined ? this.clock.now() - t : -1;
+    const ages = agesOut(p.widget.kind);
+    const old = this.opts.markOldData === true && ages && age >= 0 && isTooOld(age, this.refreshMs);
+    p.frame.setStale(this.stale || old);
+    p.frame.setAge(ages && age >= 0 && (old || (this.stale && this.opts.markOldData === true)) ? ageText(age) : null);
+  }
+
   private status(s: StreamStatus): void {
     const stale = s === "down" || s === "deleted";
     if (stale !== this.stale) {
       this.stale = stale;
-      this.placed.forEach((p) => p.frame.setStale(stale));
+      this.placed.forEach((p) => this.markAge(p));
     }
     this.container.setAttribute("data-stream", s);
     if (this.opts.onStatus) this.opts.onStatus(s);
   }
 
-  private pixelRatio(): number {
-    const dpr = window.devicePixelRatio || 1;
-    return Math.min(MAX_PIXEL_RATIO, Math.max(0.25, (this.fit.scale || 1) * dpr));
+  /** Device pixels per design pixel that canvases draw at: the plan's render scale, else fit scale × devicePixelRatio. */
+  pixelRatio(): number {
+    const r = this.renderScale > 0 ? this.renderScale : (this.fit.scale || 1) * (window.devicePixelRatio || 1);
+    return Math.min(MAX_PIXEL_RATIO, Math.max(0.25, r));
   }
 
-  /** Fits the stage into its container. */
+  /**
+   * Places the stage by a screen plan (placement "manual"): the transform
+   * maps canvas pixels to the container's, renderScale is the device pixels
+   * per canvas pixel canvases draw at.
+   */
+  place(t: PlanTransform, renderScale: number): void {
+    const before = this.pixelRatio();
+    this.renderScale = renderScale > 0 ? renderScale : 0;
+    this.fit = { scale: Math.max(t.scale_x, t.scale_y), x: t.offset_x, y: t.offset_y };
+    this.stage.style.transform = cssTransform(t);
+    this.rescaleIfNeeded(before);
+  }
+
+  /** Fits the stage into its container (placement "contain"). */
   layout(): void {
-    if (!this.render) return;
+    if (!this.render || this.opts.placement === "manual") return;
     const before = this.pixelRatio();
     this.fit = fitContain(this.render.canvas.width, this.render.canvas.height, this.container.clientWidth, this.container.clientHeight);
     this.stage.style.transform = `translate(${this.fit.x}px, ${this.fit.y}px) scale(${this.fit.scale})`;
+    this.rescaleIfNeeded(before);
+  }
+
+  private rescaleIfNeeded(before: number): void {
     if (this.pixelRatio() !== before && this.placed.size > 0) {
       if (this.rescaleTimer) clearTimeout(this.rescaleTimer);
       this.rescaleTimer = setTimeout(() => {
@@ -236,7 +360,10 @@ export class Stage {
   }
 
   private tick(): void {
-    this.placed.forEach((p) => p.view.tick && p.view.tick());
+    this.placed.forEach((p) => {
+      if (p.view.tick) p.view.tick();
+      this.markAge(p);
+    });
   }
 
   private clearWidgets(): void {

@@ -48,11 +48,19 @@ export interface RenderWidget {
 /** What a page needs to draw a board before its data arrives. */
 export interface RenderAnswer {
   board: string;
+  /** The board's name; "" from servers that do not say. */
+  name: string;
   revision: number;
   variant: string;
   theme: string;
   canvas: { width: number; height: number };
   palette: Theme;
+  /** The board's own background colour ("" for the palette's): the stage and letterbox bars. */
+  background: string;
+  /** Whether displays sound a tone when a widget turns critical. */
+  alertSound: boolean;
+  /** The board's refresh interval (ms); 0 when not said. */
+  refreshMs: number;
   widgets: RenderWidget[];
 }
 
@@ -144,11 +152,15 @@ export function parseRender(body: unknown): RenderAnswer {
   }
   return {
     board: str(body["board"]),
+    name: str(body["name"]),
     revision: num(body["revision"]),
     variant: str(body["variant"]),
     theme: str(body["theme"]),
     canvas: { width: num(canvas["width"]) || 1920, height: num(canvas["height"]) || 1080 },
     palette: parseTheme(body["palette"]),
+    background: str(body["background"]),
+    alertSound: body["alert_sound"] === true,
+    refreshMs: num(body["refresh_ms"]),
     widgets,
   };
 }

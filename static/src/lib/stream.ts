@@ -1,6 +1,9 @@
 // The display stream client (docs/protocol.md): one websocket per board
 // variant, answering pings, resuming with epoch/seq after a reconnect, with
-// jittered exponential backoff from 1 s to 30 s.
+// jittered exponential backoff from 1 s to 30 s. The server's clock is
+// tracked from hello and pings (clock.ts).
+
+import { ServerClock } from "./clock.ts";
 
 /** One widget's entry of a frame. */
 export interface WidgetFrame {
@@ -10,12 +13,22 @@ export interface WidgetFrame {
 
 /** What the stream tells its owner. */
 export interface StreamHandlers {
-  /** The board changed (and on every connection): fetch the render answer again. */
-  onBoard(revision: number): void;
-  /** A snapshot (full) or update (changed widgets only) to apply. */
-  onFrame(widgets: Record<string, WidgetFrame>, full: boolean, ts: number): void;
+  /** The board changed (and on every connection): fetch the render answer again. board is the board document. */
+  onBoard(revision: number, board: unknown): void;
+  /** A snapshot (full) or update (changed widgets only) to apply; ts and ingestTs are the frame's (server clock). */
+  onFrame(widgets: Record<string, WidgetFrame>, full: boolean, ts: number, ingestTs: number): void;
   /** The connection went up or down; deleted when the board is gone. */
   onStatus(status: StreamStatus): void;
+  /** The hello of a connection. */
+  onHello?(hello: Hello): void;
+}
+
+/** What the server says first on a connection. */
+export interface Hello {
+  serverTime: number;
+  revision: number;
+  refreshMs: number;
+  variant: string;
 }
 
 /** Connection state. */
@@ -45,26 +58,81 @@ export function streamURL(origin: string, board: string, variant: string, epoch:
   return u;
 }
 
+/** Returns the delay after a shutdown message: what the server asked, plus up to half of it at random. */
+export function shutdownDelay(reconnectMs: number, random: number): number {
+  const base = Math.max(0, Math.min(reconnectMs, MAX_BACKOFF_MS));
+  return Math.round(base * (1 + 0.5 * Math.min(Math.max(random, 0), 1)));
+}
+
 /** A reconnecting stream of one board variant. */
 export class BoardStream {
-  /** Server clock minus the display's clock, from hello and pings. */
+  /** Server clock minus the display's clock (Date.now), from hello and pings. */
   clockOffset = 0;
+  /** The server's clock, carried forward monotonically between syncs. */
+  readonly clock: ServerClock;
+  /** Reconnect attempts that failed since the last hello. */
+  failures = 0;
   private ws: WebSocket | null = null;
   private epoch = "";
   private seq = 0;
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
+  /** Set by a shutdown message: the delay the server asked for. */
+  private shutdownMs = -1;
+  private gotHello = false;
+  /** The board was deleted (close 4404): retried rarely until a hello says it is back. */
+  private deleted = false;
 
   constructor(
     private readonly board: string,
-    private readonly variant: string,
+    private variant: string,
     private readonly handlers: StreamHandlers,
-  ) {}
+    clock?: ServerClock,
+  ) {
+    this.clock = clock ?? new ServerClock();
+  }
+
+  /** The variant streamed. */
+  get variantName(): string {
+    return this.variant;
+  }
+
+  /** Streams another variant: a new connection (its data comes as a snapshot). */
+  setVariant(variant: string): void {
+    if (variant === this.variant) return;
+    this.variant = variant;
+    this.epoch = "";
+    this.seq = 0;
+    this.drop();
+    if (!this.closed) this.open();
+  }
+
+  /** Connects now if waiting for a retry (the network came back). */
+  retryNow(): void {
+    if (this.closed || this.ws || !this.timer) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.open();
+  }
+
+  private drop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) {
+      ws.onclose = null;
+      ws.onmessage = null;
+      ws.close(1000);
+    }
+  }
 
   /** Opens the connection (and keeps it open until close()). */
   open(): void {
     if (this.closed || this.ws) return;
+    this.gotHello = false;
+    this.shutdownMs = -1;
     this.handlers.onStatus("connecting");
     const ws = new WebSocket(streamURL(window.location.origin, this.board, this.variant, this.epoch, this.seq));
     this.ws = ws;
@@ -76,15 +144,7 @@ export class BoardStream {
   /** Closes for good. */
   close(): void {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const ws = this.ws;
-    this.ws = null;
-    if (ws) {
-      ws.onclose = null;
-      ws.onmessage = null;
-      ws.close(1000);
-    }
+    this.drop();
   }
 
   private message(raw: unknown): void {
@@ -97,13 +157,26 @@ export class BoardStream {
     }
     if (typeof m !== "object" || m === null) return;
     switch (m["type"]) {
-      case "hello":
-        if (typeof m["server_time"] === "number") this.clockOffset = m["server_time"] - Date.now();
+      case "hello": {
+        if (typeof m["server_time"] === "number") this.syncClock(m["server_time"]);
         this.attempt = 0;
+        this.failures = 0;
+        this.gotHello = true;
+        this.deleted = false;
+        const num = (v: unknown): number => (typeof v === "number" ? v : 0);
+        if (this.handlers.onHello) {
+          this.handlers.onHello({
+            serverTime: num(m["server_time"]),
+            revision: num(m["revision"]),
+            refreshMs: num(m["refresh_ms"]),
+            variant: typeof m["variant"] === "string" ? m["variant"] : this.variant,
+          });
+        }
         this.handlers.onStatus("live");
         break;
+      }
       case "board":
-        this.handlers.onBoard(typeof m["revision"] === "number" ? m["revision"] : 0);
+        this.handlers.onBoard(typeof m["revision"] === "number" ? m["revision"] : 0, m["board"]);
         break;
       case "snapshot":
       case "update": {
@@ -111,19 +184,26 @@ export class BoardStream {
         if (typeof m["seq"] === "number") this.seq = m["seq"];
         const widgets = m["widgets"];
         if (typeof widgets === "object" && widgets !== null) {
-          this.handlers.onFrame(widgets as Record<string, WidgetFrame>, m["type"] === "snapshot", typeof m["ts"] === "number" ? m["ts"] : 0);
+          const num = (v: unknown): number => (typeof v === "number" ? v : 0);
+          this.handlers.onFrame(widgets as Record<string, WidgetFrame>, m["type"] === "snapshot", num(m["ts"]), num(m["ingest_ts"]));
         }
         break;
       }
       case "ping":
-        if (typeof m["ts"] === "number") this.clockOffset = m["ts"] - Date.now();
+        if (typeof m["ts"] === "number") this.syncClock(m["ts"]);
         this.send({ type: "pong", ts: m["ts"] });
         break;
       case "shutdown":
-        // The close (1001) follows; wait at least what the server asked.
-        if (typeof m["reconnect_ms"] === "number") this.attempt = 0;
+        // The close (1001) follows; reconnect after what the server asked.
+        this.attempt = 0;
+        this.shutdownMs = typeof m["reconnect_ms"] === "number" ? m["reconnect_ms"] : MIN_BACKOFF_MS;
         break;
     }
+  }
+
+  private syncClock(serverMs: number): void {
+    this.clock.sync(serverMs);
+    this.clockOffset = serverMs - Date.now();
   }
 
   private send(m: unknown): void {
@@ -134,9 +214,16 @@ export class BoardStream {
     if (this.ws !== ws) return;
     this.ws = null;
     if (this.closed) return;
-    const deleted = code === 4404;
+    if (code === 4404) this.deleted = true;
+    const deleted = this.deleted;
+    if (!this.gotHello) this.failures++;
     this.handlers.onStatus(deleted ? "deleted" : "down");
-    const delay = deleted ? DELETED_RETRY_MS : backoffDelay(this.attempt++, Math.random());
+    const delay = deleted
+      ? DELETED_RETRY_MS
+      : this.shutdownMs >= 0
+        ? shutdownDelay(this.shutdownMs, Math.random())
+        : backoffDelay(this.attempt++, Math.random());
+    this.shutdownMs = -1;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.open();

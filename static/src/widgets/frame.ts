@@ -15,8 +15,10 @@ export interface Frame {
   metrics: FrameMetrics;
   /** Sets the state the server decided. */
   setState(state: State): void;
-  /** Marks the data stale (connection down) or live again. */
+  /** Marks the data stale (connection down, or too old) or live again. */
   setStale(stale: boolean): void;
+  /** Shows how old the data is ("12 s old"), or hides the badge (null). */
+  setAge(text: string | null): void;
 }
 
 /** Builds the frame of widget w, placed at its rect. */
@@ -39,6 +41,8 @@ export function createFrame(w: RenderWidget): Frame {
     title.style.top = `${Math.round(m.pad * 0.5)}px`;
   }
   const strip = stateful ? h("div", { class: "fb-strip" }) : null;
+  // The age badge: in the title bar's corner, created on first use.
+  let age: HTMLElement | null = null;
   if (strip) strip.style.width = `${m.strip}px`;
   const el = h(
     "div",
@@ -67,8 +71,24 @@ export function createFrame(w: RenderWidget): Frame {
       if (stateful && el.getAttribute("data-state") !== state) el.setAttribute("data-state", state);
     },
     setStale(stale) {
+      if (stale === el.hasAttribute("data-stale")) return;
       if (stale) el.setAttribute("data-stale", "");
       else el.removeAttribute("data-stale");
+    },
+    setAge(text) {
+      if (text === null) {
+        if (age) age.style.display = "none";
+        return;
+      }
+      if (!age) {
+        age = h("div", { class: "fb-age", "data-testid": "age" });
+        age.style.fontSize = `${Math.max(10, Math.round(m.titleFont * 0.85))}px`;
+        age.style.top = `${Math.round(m.pad * 0.5)}px`;
+        age.style.right = `${m.pad}px`;
+        el.appendChild(age);
+      }
+      age.style.display = "";
+      if (age.textContent !== text) age.textContent = text;
     },
   };
 }

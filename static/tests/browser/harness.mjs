@@ -78,32 +78,24 @@ function logValue(line, key) {
 }
 
 /**
- * Starts the server on a free port with a fresh database. Resolves once it
- * logs `msg="flexboard listening"`, with its url, its output so far, and
- * stop(). name labels the log written to test-results/NAME-server.log on stop.
+ * Spawns the server on addr with the database in dir. Resolves once it logs
+ * `msg="flexboard listening"`, with the child, its url and a promise of its exit.
  */
-export async function startServer({ name = "server", args = [] } = {}) {
-  const bin = serverBinary();
-  const dir = mkdtempSync(path.join(os.tmpdir(), "flexboard-test-"));
+async function spawnServer(bin, dir, addr, args, record) {
   const child = spawn(
     bin,
-    ["serve", "--addr", "127.0.0.1:0", "--db", path.join(dir, "fb.db"), "--log-level", "debug", ...args],
+    ["serve", "--addr", addr, "--db", path.join(dir, "fb.db"), "--log-level", "debug", ...args],
     { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } },
   );
-  let output = "";
-  const record = (chunk) => {
-    output += chunk;
-    if (output.length > MAX_OUTPUT) output = output.slice(-MAX_OUTPUT);
-  };
-  child.stdout.setEncoding("utf8").on("data", record);
-  child.stderr.setEncoding("utf8").on("data", record);
+  child.stdout.setEncoding("utf8").on("data", record.add);
+  child.stderr.setEncoding("utf8").on("data", record.add);
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
 
   const url = await new Promise((resolve, reject) => {
     let buffered = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`${bin} did not log "flexboard listening" within ${STARTUP_TIMEOUT_MS / 1000} s. Output:\n${output}`));
+      reject(new Error(`${bin} did not log "flexboard listening" within ${STARTUP_TIMEOUT_MS / 1000} s. Output:\n${record.get()}`));
     }, STARTUP_TIMEOUT_MS);
     const onData = (chunk) => {
       buffered += chunk;
@@ -130,24 +122,85 @@ export async function startServer({ name = "server", args = [] } = {}) {
     });
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`${bin} exited (${code ?? signal}) before listening. Output:\n${output}`));
+      reject(new Error(`${bin} exited (${code ?? signal}) before listening. Output:\n${record.get()}`));
     });
   });
+  return { child, url, exited };
+}
+
+/** Sends signal to a server process and waits for its exit (SIGKILL after a grace period). */
+async function endProcess(proc, signal) {
+  const { child, exited } = proc;
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill("SIGKILL"), SHUTDOWN_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+  return exited;
+}
+
+/**
+ * Starts the server on a free port with a fresh database. Resolves once it
+ * logs `msg="flexboard listening"`, with its url, its output so far, stop()
+ * and restart(). name labels the log written to test-results/NAME-server.log
+ * on stop.
+ */
+export async function startServer({ name = "server", args = [] } = {}) {
+  const bin = serverBinary();
+  const dir = mkdtempSync(path.join(os.tmpdir(), "flexboard-test-"));
+  let output = "";
+  const record = {
+    add: (chunk) => {
+      output += chunk;
+      if (output.length > MAX_OUTPUT) output = output.slice(-MAX_OUTPUT);
+    },
+    get: () => output,
+  };
+  let proc;
+  try {
+    proc = await spawnServer(bin, dir, "127.0.0.1:0", args, record);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  const url = proc.url;
 
   let stopped = null;
   const server = {
     url,
     output: () => output,
+    /**
+     * Ends the server with signal (SIGTERM: a deploy, with its shutdown
+     * message; SIGKILL: a crash), waits downMs, then starts it again on the
+     * same address with the same database. Resolves once it listens again.
+     */
+    async restart({ signal = "SIGTERM", downMs = 0 } = {}) {
+      await endProcess(proc, signal);
+      record.add(`--- harness: server ended with ${signal}, restarting in ${downMs} ms ---\n`);
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      const addr = new URL(url).host;
+      // The port was just freed; a moment of TIME_WAIT or a slow exit is retried.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          proc = await spawnServer(bin, dir, addr, args, record);
+          break;
+        } catch (err) {
+          if (attempt >= 10) throw err;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+      if (proc.url !== url) throw new Error(`restarted server listens on ${proc.url}, not ${url}`);
+    },
+    /** Ends the server without starting it again (restart() with a gap the test controls). */
+    async kill(signal = "SIGKILL") {
+      await endProcess(proc, signal);
+    },
     /** Sends SIGTERM, waits for the exit (SIGKILL after a grace period), saves the log, removes the temp dir. */
     stop() {
       if (stopped) return stopped;
       stopped = (async () => {
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill("SIGTERM");
-          const timer = setTimeout(() => child.kill("SIGKILL"), SHUTDOWN_TIMEOUT_MS);
-          await exited;
-          clearTimeout(timer);
-        }
+        const exited = await endProcess(proc, "SIGTERM");
         mkdirSync(resultsDir, { recursive: true });
         writeFileSync(path.join(resultsDir, `${name}-server.log`), output);
         rmSync(dir, { recursive: true, force: true });
