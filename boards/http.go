@@ -1,6 +1,7 @@
 package boards
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -28,6 +29,15 @@ type Handler struct {
 	Images ImageStore
 	// Playlists keeps playlists; nil: no playlist routes.
 	Playlists PlaylistStore
+	// Snapshots keeps snapshots; with Freeze (which shapes every widget of
+	// a board variant at a moment, or says why it cannot) the snapshot
+	// routes are mounted. Picture, when set, renders a snapshot's PNG in
+	// the background (headless Chromium); Location is the time zone pages
+	// show times in.
+	Snapshots SnapshotStore
+	Freeze    func(ctx context.Context, b *Board, variant string, at time.Time) (map[string]json.RawMessage, error)
+	Picture   func(s *Snapshot)
+	Location  *time.Location
 }
 
 func (h *Handler) changed(id string) {
@@ -59,6 +69,12 @@ func (h *Handler) Register(r fiber.Router) {
 		r.Get("/playlists/:id", h.getPlaylist)
 		r.Put("/playlists/:id", h.updatePlaylist)
 		r.Delete("/playlists/:id", h.deletePlaylist)
+	}
+	if h.Snapshots != nil && h.Freeze != nil {
+		r.Post("/boards/:id/snapshots", h.createSnapshot)
+		r.Get("/boards/:id/snapshots", h.listSnapshots)
+		r.Get("/snapshots/:id", h.getSnapshot)
+		r.Delete("/snapshots/:id", h.deleteSnapshot)
 	}
 	if h.Images != nil {
 		r.Post("/images", h.uploadImage)
@@ -599,4 +615,126 @@ func (h *Handler) deletePlaylist(c *fiber.Ctx) error {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// RegisterPages mounts the pages the server renders itself: /s/{id} (a
+// snapshot) and /s/{id}.png (its picture).
+func (h *Handler) RegisterPages(r fiber.Router) {
+	if h.Snapshots == nil {
+		return
+	}
+	r.Get("/s/:id", h.snapshotPage)
+}
+
+type snapshotRequest struct {
+	Variant   string `json:"variant"`
+	At        string `json:"at"` // RFC 3339; empty: now
+	Note      string `json:"note"`
+	ExpiresIn string `json:"expires_in"` // a Go duration such as 720h; empty: never
+}
+
+func (h *Handler) createSnapshot(c *fiber.Ctx) error {
+	var req snapshotRequest
+	if err := httpx.DecodeJSON(c, &req, MaxBodyBytes); err != nil {
+		return err
+	}
+	b, err := h.Store.FindBoardByID(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	at := now
+	if req.At != "" {
+		if at, err = time.Parse(time.RFC3339Nano, req.At); err != nil {
+			return errs.Invalidf("at", "%q is not a time: write it RFC 3339, such as 2026-11-22T14:05:30Z", clip(req.At))
+		}
+		if at.After(now.Add(time.Minute)) {
+			return errs.Invalidf("at", "%s is in the future: a snapshot freezes what was, not what will be", at.UTC().Format(time.RFC3339))
+		}
+	}
+	snap := &Snapshot{Board: b.ID, BoardName: b.Name, At: at.UTC(), Note: strings.TrimSpace(req.Note), Revision: b.Revision, Content: &b.Content}
+	if req.ExpiresIn != "" {
+		d, err := time.ParseDuration(req.ExpiresIn)
+		if err != nil || d < time.Minute || d > MaxSnapshotExpiry {
+			return errs.Invalidf("expires_in", "%q is not a duration from 1m to %s (such as 720h for 30 days), or empty to keep it", clip(req.ExpiresIn), MaxSnapshotExpiry)
+		}
+		t := now.Add(d).UTC()
+		snap.ExpiresAt = &t
+	}
+	// The variant: the one asked for, else the first.
+	snap.Variant = b.Variants[0].Name
+	if req.Variant != "" {
+		found := false
+		for _, v := range b.Variants {
+			found = found || v.Name == req.Variant
+		}
+		if !found {
+			return errs.E(errs.NotFound, "variant", "board %q has no variant %q", b.ID, clip(req.Variant))
+		}
+		snap.Variant = req.Variant
+	}
+	if snap.Data, err = h.Freeze(c.UserContext(), b, snap.Variant, snap.At); err != nil {
+		return err
+	}
+	if err := h.Snapshots.CreateSnapshot(c.UserContext(), snap); err != nil {
+		return err
+	}
+	h.Log.Info("snapshot taken", "id", snap.ID, "board", b.ID, "at", snap.At)
+	if h.Picture != nil {
+		go h.Picture(snap)
+	}
+	c.Location(snap.URL)
+	return c.Status(fiber.StatusCreated).JSON(snap)
+}
+
+func (h *Handler) listSnapshots(c *fiber.Ctx) error {
+	list, err := h.Snapshots.FindSnapshots(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"snapshots": list})
+}
+
+func (h *Handler) getSnapshot(c *fiber.Ctx) error {
+	s, err := h.Snapshots.FindSnapshot(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(s)
+}
+
+func (h *Handler) deleteSnapshot(c *fiber.Ctx) error {
+	if err := h.Snapshots.DeleteSnapshot(c.UserContext(), c.Params("id")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// snapshotPage answers /s/{id} (the page) and /s/{id}.png (the picture).
+func (h *Handler) snapshotPage(c *fiber.Ctx) error {
+	id := c.Params("id")
+	if pid, ok := strings.CutSuffix(id, ".png"); ok {
+		png, err := h.Snapshots.SnapshotPNG(c.UserContext(), pid)
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, "image/png")
+		c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+		return c.Send(png)
+	}
+	s, err := h.Snapshots.FindSnapshot(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	page, nonce, err := SnapshotPage(s, h.Kinds, h.Location, c.Query("png") == "1")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; script-src 'self' 'nonce-"+nonce+"'; style-src 'self' 'nonce-"+nonce+
+		"'; style-src-attr 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set(fiber.HeaderContentType, "text/html; charset=utf-8")
+	return c.Send(page)
 }

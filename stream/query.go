@@ -326,10 +326,23 @@ func columns(end, rangeMS, stepMS int64) (start int64, n int) {
 	return last - int64(n-1)*stepMS, n
 }
 
+// matrixColumns are the columns of a time series: aligned to the step, the
+// last one the step that is still filling, so a point that just arrived is
+// on the wall at once, not a step later. Sums, counts and increases leave
+// that column out: half a step's sum would read as a sudden drop.
+func matrixColumns(q *widgets.Compiled, end int64) (start int64, n int) {
+	stepMS := q.Step.Milliseconds()
+	start, n = columns(end, q.Range.Milliseconds(), stepMS)
+	if end%stepMS != 0 && q.Fn != "increase" && q.Reduce != "sum" && q.Reduce != "count" {
+		start += stepMS
+	}
+	return start, n
+}
+
 func (st *Store) matrix(q *widgets.Compiled, list []*series, end int64) *Result {
 	e := &evaluator{q: q}
 	stepMS, winMS := q.Step.Milliseconds(), q.Window.Milliseconds()
-	start, n := columns(end, q.Range.Milliseconds(), stepMS)
+	start, n := matrixColumns(q, end)
 	res := &Result{Kind: KindMatrix, Start: start, Step: stepMS}
 	// Columns whose window starts before the memory window come from the
 	// roll-ups in SQLite; the others from memory.

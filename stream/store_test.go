@@ -186,10 +186,16 @@ func TestStoreRingGrowsAndShrinks(t *testing.T) {
 	res := st.Query(compile(t, widgets.Query{Metric: "m", Range: "1h", Step: "1m", Window: "1m", Reduce: "max"}), now)
 	vals := res.Matrix[0].Values
 	// Point i is at T0+(i+1) s. The window keeps points at or after now-1h:
-	// 3601 of them. The last column ends at now rounded down to the minute
-	// (now-20 s), where the newest point is 4979.
-	if st.PointCount() != 3601 || float64(vals[len(vals)-1]) != 4979 {
-		t.Fatalf("points %d, last %v", st.PointCount(), vals[len(vals)-1])
+	// 3601 of them. The last column is the minute still filling: it holds
+	// the newest point, 4999; the one before ends at now rounded down to
+	// the minute (now-20 s), where the newest point is 4979.
+	if st.PointCount() != 3601 || float64(vals[len(vals)-1]) != 4999 || float64(vals[len(vals)-2]) != 4979 {
+		t.Fatalf("points %d, last %v, %v", st.PointCount(), vals[len(vals)-2], vals[len(vals)-1])
+	}
+	// A sum leaves the filling minute out: half a minute's sum is no drop.
+	sum := st.Query(compile(t, widgets.Query{Metric: "m", Range: "1h", Step: "1m", Window: "1m", Reduce: "sum"}), now)
+	if sv := sum.Matrix[0].Values; sum.Start != res.Start-60_000 || len(sv) != len(vals) {
+		t.Fatalf("sum columns start %d (max: %d), %d columns", sum.Start, res.Start, len(sv))
 	}
 	clock.add(59 * time.Minute)
 	st.Sweep()

@@ -414,6 +414,11 @@ func shapeTimeseries(cfg Config, in Input) Output {
 				m["areaStyle"] = map[string]any{}
 			}
 			m["showSymbol"] = false
+			// A point with no neighbour draws no line: show points as dots,
+			// or sparse data (a scrape slower than the step) looks like none.
+			if hasIsolated(s.Values) {
+				m["showSymbol"], m["symbolSize"] = true, 4.0
+			}
 			series = append(series, m)
 			if !prev {
 				if name == "" {
@@ -745,4 +750,15 @@ func shapeEqualizer(cfg Config, in Input) Output {
 		out.Summary = strings.Replace(out.Summary, "%", "% slow or very slow", 1)
 	}
 	return out
+}
+
+// hasIsolated reports whether a value has no value on either side.
+func hasIsolated(vs []Float) bool {
+	ok := func(i int) bool { return i >= 0 && i < len(vs) && !math.IsNaN(float64(vs[i])) }
+	for i := range vs {
+		if ok(i) && !ok(i-1) && !ok(i+1) {
+			return true
+		}
+	}
+	return false
 }

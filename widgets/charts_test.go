@@ -218,7 +218,7 @@ func TestTimeseriesShape(t *testing.T) {
 			chMatrix(1000, 10, []float64{10, 20, 30}, []float64{96, 97, nan}),
 		}})
 		want := `{"series":[` +
-			`{"data":[[1000,50],[1010,null],[1020,90]],"id":"q0","showSymbol":false,"type":"line"},` +
+			`{"data":[[1000,50],[1010,null],[1020,90]],"id":"q0","showSymbol":true,"symbolSize":4,"type":"line"},` +
 			`{"data":[[1000,10],[1010,20],[1020,30]],"id":"q1","name":"a","showSymbol":false,"type":"line"},` +
 			`{"data":[[1000,96],[1010,97],[1020,null]],"id":"q1.1","name":"b","showSymbol":false,"type":"line"}],` +
 			`"xAxis":[{"max":1020,"min":1000}]}`

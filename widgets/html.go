@@ -19,10 +19,67 @@ import (
 // RenderHTML (go-echarts), the others through the templates below. at is
 // the frozen moment (clocks show it).
 func WidgetHTML(spec Spec, th Theme, out Output, at time.Time, assetsHost string) (template.HTML, error) {
-	if h, err := RenderHTML(spec, th, out, assetsHost); !errors.Is(err, ErrNotChart) {
-		return h, err
+	m := FrameOf(spec)
+	inner := spec
+	inner.Width, inner.Height = m.BodyW, m.BodyH
+	h, err := RenderHTML(inner, th, out, assetsHost)
+	if errors.Is(err, ErrNotChart) {
+		return OtherHTML(spec, th, out, at)
 	}
-	return OtherHTML(spec, th, out, at)
+	if err != nil {
+		return "", err
+	}
+	return frameHTML(spec, th, out.State, m, h)
+}
+
+// Frame is the geometry of a widget's frame: its title bar, padding, the
+// state strip on its left edge and the body inside. The front end's
+// frameMetrics (static/src/lib/fit.ts) computes the same from the same
+// size, so a snapshot looks like the wall.
+type Frame struct {
+	TitleFont, TitleH, Pad, Strip, BodyW, BodyH int
+}
+
+// FrameOf returns the frame of a widget of spec's size.
+func FrameOf(spec Spec) Frame {
+	w, h := float64(spec.Width), float64(spec.Height)
+	hasTitle := strings.TrimSpace(spec.Title) != ""
+	f := Frame{TitleFont: int(math.Round(math.Max(11, math.Min(44, math.Min(h*0.075, w*0.05)))))}
+	f.Pad = int(math.Round(float64(f.TitleFont) * 0.6))
+	f.Strip = max(3, int(math.Round(float64(f.TitleFont)*0.3)))
+	top := float64(f.Pad)
+	if hasTitle {
+		f.TitleH = int(math.Round(float64(f.TitleFont) * 1.5))
+		top = float64(f.Pad) * 0.5
+	}
+	f.BodyW = max(0, spec.Width-2*f.Pad-f.Strip)
+	f.BodyH = max(0, int(h-float64(f.TitleH)-top-float64(f.Pad)))
+	return f
+}
+
+var frameTemplate = template.Must(template.New("frame").Parse(`<div class="fb-w fb-{{.Spec.Kind}}" data-widget="{{.Spec.ID}}" data-state="{{.State}}" style="position:relative;box-sizing:border-box;width:{{.Spec.Width}}px;height:{{.Spec.Height}}px;overflow:hidden;background:{{.Theme.Surface}};color:{{.Theme.Text}};font-family:system-ui,sans-serif">` +
+	`{{if .Stateful}}<div style="position:absolute;left:0;top:0;bottom:0;width:{{.M.Strip}}px;background:{{.Color}}"></div>{{end}}` +
+	`{{if .Spec.Title}}<div style="position:absolute;left:{{.Left}}px;right:{{.M.Pad}}px;top:{{.TitleTop}}px;height:{{.M.TitleH}}px;line-height:{{.M.TitleH}}px;font-size:{{.M.TitleFont}}px;font-weight:600;color:{{.Theme.Muted}};white-space:nowrap;overflow:hidden;text-overflow:ellipsis">{{.Spec.Title}}</div>{{end}}` +
+	`<div style="position:absolute;left:{{.Left}}px;top:{{.BodyTop}}px;width:{{.M.BodyW}}px;height:{{.M.BodyH}}px;overflow:hidden">{{.Body}}</div></div>`))
+
+// frameHTML puts body in the widget's frame.
+func frameHTML(spec Spec, th Theme, state State, m Frame, body template.HTML) (template.HTML, error) {
+	if state == "" {
+		state = StateOK
+	}
+	kindless := spec.Kind == "text" || spec.Kind == "clock" || spec.Kind == "image"
+	titleTop := int(math.Round(float64(m.Pad) * 0.5))
+	bodyTop := m.Pad
+	if strings.TrimSpace(spec.Title) != "" {
+		bodyTop = m.TitleH + titleTop
+	}
+	var buf bytes.Buffer
+	err := frameTemplate.Execute(&buf, map[string]any{"Spec": spec, "Theme": th, "State": state, "Color": th.States[state], "M": m,
+		"Stateful": !kindless, "Left": m.Pad + m.Strip, "TitleTop": titleTop, "BodyTop": bodyTop, "Body": body})
+	if err != nil {
+		return "", fmt.Errorf("render %s widget %s: %w", spec.Kind, spec.ID, err)
+	}
+	return template.HTML(buf.String()), nil
 }
 
 // htmlView is what the templates see.
@@ -57,18 +114,14 @@ type htmlCell struct {
 
 var otherTemplates = template.Must(template.New("widgets").Funcs(template.FuncMap{
 	"upper": strings.ToUpper,
-}).Parse(`
-{{define "frame"}}<div class="fb-w fb-{{.Spec.Kind}}" data-widget="{{.Spec.ID}}" data-state="{{.State}}" style="box-sizing:border-box;width:{{.Spec.Width}}px;height:{{.Spec.Height}}px;overflow:hidden;background:{{.Theme.Surface}};color:{{.Theme.Text}};border-left:{{if gt .Font 14}}6{{else}}4{{end}}px solid {{.Color}};font:{{.Font}}px/1.25 system-ui,sans-serif;display:flex;flex-direction:column;padding:{{.Font}}px">
-{{if .Spec.Title}}<div style="font-weight:600;color:{{.Theme.Muted}};white-space:nowrap;overflow:hidden;text-overflow:ellipsis">{{.Spec.Title}}</div>{{end}}
-<div style="flex:1;min-height:0;position:relative">{{template "body" .}}</div></div>{{end}}
-`))
+}).Parse(`{{define "frame"}}<div style="position:relative;width:100%;height:100%;font-size:{{.Font}}px;line-height:1.25">{{template "body" .}}</div>{{end}}`))
 
 func init() {
 	template.Must(otherTemplates.New("body-stat").Parse(`{{if .Spark}}<div style="position:absolute;inset:auto 0 0 0;height:45%;opacity:.5">{{.Spark}}</div>{{end}}<div style="position:relative;font-size:{{.Font}}px"><div style="font-size:3em;font-weight:700;{{if eq (index .Spec.Config "color_mode") "text"}}color:{{.Color}}{{else}}display:inline-block;padding:0 .25em;border-radius:.15em;background:{{.Color}};color:{{.Ink}}{{end}}">{{.Value}}</div>{{if .Delta}}<div style="color:{{.Theme.Muted}}">{{.Delta}}</div>{{end}}</div>`))
 	template.Must(otherTemplates.New("body-status").Parse(`{{if .Spark}}<div style="position:absolute;inset:auto 0 0 0;height:35%;opacity:.5">{{.Spark}}</div>{{end}}<div style="position:relative;text-align:center"><div style="display:inline-block;font-size:2.6em;font-weight:800;letter-spacing:.04em;padding:0 .3em;border-radius:.12em;background:{{.Color}};color:{{.Ink}}">{{.Sub}}</div>{{if .Value}}<div style="font-size:1.4em;margin-top:.2em">{{.Value}}</div>{{end}}</div>`))
 	template.Must(otherTemplates.New("body-table").Parse(`<table style="width:100%;border-collapse:collapse"><thead><tr><th style="text-align:left;color:{{.Theme.Muted}};font-weight:600"></th>{{range .Heads}}<th style="text-align:right;color:{{$.Theme.Muted}};font-weight:600;padding:0 .4em">{{.}}</th>{{end}}</tr></thead><tbody>{{range .Rows}}<tr style="border-top:1px solid {{$.Theme.Grid}}"><td style="padding:.15em 0;white-space:nowrap">{{.Name}}</td>{{range .Cells}}<td style="text-align:right;padding:.15em .4em;{{if .Color}}color:{{.Color}};font-weight:700{{end}}">{{.Text}}</td>{{end}}</tr>{{end}}</tbody></table>`))
 	template.Must(otherTemplates.New("body-topn").Parse(`{{range .Rows}}<div style="display:flex;align-items:center;gap:.5em;margin:.2em 0"><div style="flex:0 0 35%;white-space:nowrap;overflow:hidden;text-overflow:ellipsis">{{.Name}}</div><div style="flex:1;height:.8em;background:{{$.Theme.Grid}}"><div style="height:100%;width:{{printf "%.1f" .Bar}}%;background:{{(index .Cells 0).Color}}"></div></div><div style="flex:0 0 auto;min-width:4em;text-align:right">{{(index .Cells 0).Text}}</div></div>{{end}}`))
-	template.Must(otherTemplates.New("body-honeycomb").Parse(`{{.Hex}}<div style="position:absolute;right:0;top:0;color:{{.Theme.Muted}}">{{.Sub}}</div>`))
+	template.Must(otherTemplates.New("body-honeycomb").Parse(`<div style="color:{{.Theme.Muted}};font-size:.8em;height:1.5em;white-space:nowrap;overflow:hidden">{{.Sub}}</div>{{.Hex}}`))
 	template.Must(otherTemplates.New("body-events").Parse(`{{range .Rows}}<div style="display:flex;gap:.6em;border-top:1px solid {{$.Theme.Grid}};padding:.2em 0"><span style="color:{{$.Theme.Muted}};white-space:nowrap">{{(index .Cells 0).Text}}</span><span style="color:{{(index .Cells 1).Color}};font-weight:700">{{(index .Cells 1).Text}}</span><span>{{.Name}}</span></div>{{else}}<div style="color:{{.Theme.Muted}}">No events.</div>{{end}}`))
 	template.Must(otherTemplates.New("body-text").Parse(`<div class="fb-md" style="text-align:{{index .Spec.Config "align"}}">{{.HTML}}</div>`))
 	template.Must(otherTemplates.New("body-clock").Parse(`<div style="text-align:center"><div style="font-size:3em;font-weight:700;font-variant-numeric:tabular-nums">{{.Clock}}</div>{{if .Date}}<div style="color:{{.Theme.Muted}};font-size:1.2em">{{.Date}}</div>{{end}}</div>`))
@@ -82,7 +135,8 @@ func OtherHTML(spec Spec, th Theme, out Output, at time.Time) (template.HTML, er
 		v.State = StateOK
 	}
 	v.Color, v.Ink = th.States[v.State], th.OnState[v.State]
-	v.Font = max(10, min(48, min(spec.Width, spec.Height*2)/22))
+	m := FrameOf(spec)
+	v.Font = max(10, min(48, min(m.BodyW, m.BodyH*2)/18))
 	unit, dec := spec.Config.String("unit"), spec.Config.Int("decimals")
 	fmtv := func(f float64) string { return FormatValue(f, unit, dec) }
 	switch spec.Kind {
@@ -136,7 +190,7 @@ func OtherHTML(spec Spec, th Theme, out Output, at time.Time) (template.HTML, er
 		}
 	case "honeycomb":
 		d, _ := out.Data.(HoneycombData)
-		v.Hex = honeycombSVG(d, th, spec.Width-2*v.Font, spec.Height-3*v.Font)
+		v.Hex = honeycombSVG(d, th, m.BodyW, m.BodyH-v.Font*3/2)
 		v.Sub = fmt.Sprintf("%d objects · %d critical · %d warning · %d silent", len(d.IDs), d.Counts[StateCritical], d.Counts[StateWarning], d.Counts[StateNoData])
 	case "events":
 		d, _ := out.Data.(EventsData)
@@ -189,7 +243,7 @@ func OtherHTML(spec Spec, th Theme, out Output, at time.Time) (template.HTML, er
 	if err := t.ExecuteTemplate(&buf, "frame", v); err != nil {
 		return "", fmt.Errorf("render %s widget %s: %w", spec.Kind, spec.ID, err)
 	}
-	return template.HTML(buf.String()), nil
+	return frameHTML(spec, th, v.State, m, template.HTML(buf.String()))
 }
 
 // sparkSVG draws values as a filled line scaled to a 100×30 box.

@@ -62,7 +62,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 	if err := manager.Start(ctx, srcStore); err != nil {
 		return fmt.Errorf("start sources: %w", err)
 	}
-	app, err := newApp(cfg, db, kinds, store, hub, manager, log)
+	pictures := &pictureTaker{chromium: findChromium(), log: log}
+	app, err := newApp(cfg, db, kinds, store, hub, manager, pictures, log)
 	if err != nil {
 		return err
 	}
@@ -82,6 +83,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 	url := baseURL(ln.Addr())
 	log.Info("flexboard listening", "addr", ln.Addr().String(), "url", url, "db", cfg.DB, "version", version)
 
+	pictures.base.Store(url)
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
 	if ready != nil {
@@ -112,7 +114,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 }
 
 // newApp wires the packages into one Fiber app.
-func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store, hub *stream.Hub, manager *sources.Manager, log *slog.Logger) (*fiber.App, error) {
+func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store, hub *stream.Hub, manager *sources.Manager, pictures *pictureTaker, log *slog.Logger) (*fiber.App, error) {
 	app := fiber.New(fiber.Config{
 		AppName:               "flexboard",
 		DisableStartupMessage: true,
@@ -146,7 +148,16 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 
 	(&stream.MetricsHandler{Store: store, Hub: hub, Version: version}).Register(app)
 	api := app.Group("/api/v1")
-	(&boards.Handler{Store: boards.NewSQLiteStore(db), Kinds: kinds, Log: log, Changed: hub.BoardChanged, Images: boards.NewSQLiteImages(db), Playlists: boards.NewSQLiteStore(db)}).Register(api)
+	boardStore := boards.NewSQLiteStore(db)
+	pictures.store = boardStore
+	bh := &boards.Handler{Store: boardStore, Kinds: kinds, Log: log, Changed: hub.BoardChanged, Images: boards.NewSQLiteImages(db),
+		Playlists: boardStore, Snapshots: boardStore, Freeze: freezer(viewLoader{store: boardStore, kinds: kinds}, store, cfg.Retention),
+		Location: time.Local}
+	if pictures.chromium != "" {
+		bh.Picture = pictures.take
+	}
+	bh.Register(api)
+	bh.RegisterPages(app)
 	(&stream.IngestHandler{Store: store, Token: cfg.IngestToken, Log: log}).Register(api)
 	(&stream.QueryHandler{Store: store}).Register(api)
 	(&widgets.Handler{Kinds: kinds}).Register(api)

@@ -35,6 +35,11 @@ func (l viewLoader) LoadView(ctx context.Context, id, variant string) (*stream.V
 			return nil, err
 		}
 	}
+	return l.viewOf(b, variant)
+}
+
+// viewOf builds the view of one variant of b.
+func (l viewLoader) viewOf(b *boards.Board, variant string) (*stream.View, error) {
 	var v *boards.Variant
 	names := make([]string, len(b.Variants))
 	for i := range b.Variants {
@@ -44,11 +49,11 @@ func (l viewLoader) LoadView(ctx context.Context, id, variant string) (*stream.V
 		}
 	}
 	if v == nil {
-		return nil, errs.E(errs.NotFound, "variant", "board %q has no variant %q; its variants: %s", id, variant, strings.Join(names, ", "))
+		return nil, errs.E(errs.NotFound, "variant", "board %q has no variant %q; its variants: %s", b.ID, variant, strings.Join(names, ", "))
 	}
 	layout, err := json.Marshal(b)
 	if err != nil {
-		return nil, fmt.Errorf("encode board %s: %w", id, err)
+		return nil, fmt.Errorf("encode board %s: %w", b.ID, err)
 	}
 	byID := make(map[string]*boards.Widget, len(b.Widgets))
 	for i := range b.Widgets {
@@ -60,11 +65,27 @@ func (l viewLoader) LoadView(ctx context.Context, id, variant string) (*stream.V
 		w := byID[p.Widget]
 		vw, err := l.viewWidget(w)
 		if err != nil { // saved boards were validated; a rule may have tightened since
-			return nil, fmt.Errorf("board %s widget %s: %w", id, w.ID, err)
+			return nil, fmt.Errorf("board %s widget %s: %w", b.ID, w.ID, err)
 		}
 		view.Widgets = append(view.Widgets, vw)
 	}
 	return view, nil
+}
+
+// freezer freezes a board variant at a moment for a snapshot: the store
+// answers from memory, or from the roll-ups back to the history retention.
+func freezer(l viewLoader, store *stream.Store, retention time.Duration) func(ctx context.Context, b *boards.Board, variant string, at time.Time) (map[string]json.RawMessage, error) {
+	return func(ctx context.Context, b *boards.Board, variant string, at time.Time) (map[string]json.RawMessage, error) {
+		if oldest := time.Now().Add(-retention); at.Before(oldest) {
+			return nil, errs.Invalidf("at", "%s is older than the history kept (--history-retention %s): the oldest moment is %s",
+				at.UTC().Format(time.RFC3339), retention, oldest.UTC().Format(time.RFC3339))
+		}
+		view, err := l.viewOf(b, variant)
+		if err != nil {
+			return nil, err
+		}
+		return store.Freeze(view, at.UnixMilli()), nil
+	}
 }
 
 // viewWidget compiles what the hub runs for one widget: its kind, its config
