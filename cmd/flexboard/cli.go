@@ -24,7 +24,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case "version", "--version":
 			fmt.Fprintf(stdout, "flexboard %s\n", version)
 			return 0
-		case "serve", "backup", "push", "loadtest", "demo":
+		case "serve", "backup", "push", "loadtest", "demo", "snapshot":
 			cmd, args = args[0], args[1:]
 		default:
 			if len(args[0]) == 0 || args[0][0] != '-' {
@@ -42,6 +42,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return pushCmd(ctx, args, os.Stdin, stdout, stderr, getenvOS)
 	case "loadtest":
 		return loadtestCmd(ctx, args, stdout, stderr, getenvOS)
+	case "snapshot":
+		return snapshotCmd(ctx, args, stdout, stderr, getenvOS)
 	default:
 		cfg, err := parseServe(args, getenvOS)
 		if errors.Is(err, flag.ErrHelp) {

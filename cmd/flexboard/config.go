@@ -214,6 +214,9 @@ Usage:
   flexboard backup --db PATH --out FILE  copy a database safely, even while the server runs
   flexboard push [flags] < DATA          send metrics on stdin to a server's ingest endpoint
   flexboard loadtest --board ID [flags]  hold many displays on a server on this machine and measure it
+  flexboard demo incident NAME [flags]   play an incident on a server's demo source (traffic-spike,
+                                         db-zone-move, error-burst, host-down); it ends by itself
+  flexboard snapshot --board ID --out F  freeze a board on a server and save its picture (PNG, 2x)
   flexboard version                      print the version
   flexboard help                         print this help (also -h, --help)
 
@@ -259,6 +262,21 @@ itself after the duration):
   It reports displays held, frames per second, ingest-to-display latency
   percentiles, disconnects and errors, and the server's CPU and memory read
   from its /metrics (docs/benchmarks.md).
+
+Flags of demo incident:
+  --url URL             the server (env FLEXBOARD_URL, default "http://127.0.0.1:8080")
+  --source ID           the demo source (default: the server's first)
+  --duration D          how long the incident plays (default: the scenario's own)
+
+Flags of snapshot (needs a Chromium on this machine: $CHROMIUM, /usr/bin/chromium,
+chromium-browser or google-chrome; it never downloads one):
+  --url URL             the server (env FLEXBOARD_URL, default "http://127.0.0.1:8080")
+  --board ID            the board to freeze (required)
+  --out FILE            where to write the PNG, twice the canvas size (required)
+  --variant NAME        the board's variant (default: its first)
+  --at TIME             a past moment (RFC 3339) within the history kept (default: now)
+  --note TEXT           a note shown on the snapshot page
+  It prints the snapshot's permanent link; the server keeps the snapshot.
 
 The server answers on http://HOST:PORT/ (the board list), /api/v1/... (the API,
 see docs/api.md) and /healthz. Stop it with Ctrl-C or SIGTERM: it finishes

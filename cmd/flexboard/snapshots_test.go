@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image/png"
 	"net/http"
@@ -125,6 +126,32 @@ func TestSnapshots(t *testing.T) {
 		wantError(t, do(t, "POST", u, map[string]any{"note": strings.Repeat("n", 1001)}), 400, "invalid", "note", "at most 1000")
 		wantError(t, do(t, "POST", u, map[string]any{"expires_in": "1s"}), 400, "invalid", "expires_in", "from 1m")
 		wantError(t, do(t, "GET", p2.URL+"/s/AAAAAAAAAAAAAAAAAAAAAA", nil), 404, "not_found", "", "no snapshot")
+	})
+	t.Run("CLI", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "wall.png")
+		var stdout, stderr bytes.Buffer
+		code := snapshotCmd(context.Background(), []string{"--url", p2.URL, "--board", id, "--out", out, "--note", "from the CLI"}, &stdout, &stderr, func(string) string { return "" })
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg, err := png.DecodeConfig(bytes.NewReader(b)); err != nil || cfg.Width != 1920 || cfg.Height != 3200 {
+			t.Fatalf("CLI picture %dx%d (%v)", cfg.Width, cfg.Height, err)
+		}
+		if !strings.Contains(stdout.String(), "/s/") || !strings.Contains(stdout.String(), "1920×3200") {
+			t.Fatalf("stdout %q", stdout.String())
+		}
+		stderr.Reset()
+		if code := snapshotCmd(context.Background(), []string{"--url", p2.URL, "--board", "nosuchboard1", "--out", out}, &stdout, &stderr, func(string) string { return "" }); code != 1 ||
+			!strings.Contains(stderr.String(), "nosuchboard1") {
+			t.Fatalf("unknown board: exit %d, %q", code, stderr.String())
+		}
+		if code := snapshotCmd(context.Background(), []string{"--board", id}, &stdout, &stderr, func(string) string { return "" }); code != 2 {
+			t.Fatalf("no --out: exit %d", code)
+		}
 	})
 	wantStatus(t, do(t, "DELETE", p2.URL+"/api/v1/snapshots/"+sid, nil), 204)
 	if r := do(t, "GET", p2.URL+"/s/"+sid, nil); r.Status != http.StatusNotFound {
