@@ -104,6 +104,143 @@ export function readStates(d: Record<string, unknown>, n: number): Int8Array {
   return out;
 }
 
+/**
+ * A sprite's pixels split for copying into a canvas-sized pixel buffer: the
+ * opaque ones are copied as 32-bit words, the partly transparent ones (the
+ * anti-aliased rim) blended over what is there, the transparent ones skipped.
+ * Offsets are relative to the sprite's top-left in the buffer (y * width + x).
+ */
+export interface SpritePixels {
+  size: number;
+  /** Buffer offsets and RGBA words of the opaque pixels. */
+  opaqueOff: Int32Array;
+  opaqueRGBA: Uint32Array;
+  /** Sprite x, y, buffer offset and RGBA bytes (4 per pixel) of the partly transparent ones. */
+  partX: Int32Array;
+  partY: Int32Array;
+  partOff: Int32Array;
+  partRGBA: Uint8Array;
+  /** The partly transparent pixels blended over the background, as RGBA words: nearly all of them land on it. */
+  partOverBg: Uint32Array;
+  /** The background's RGBA word. */
+  background: number;
+  /** Sprite x, y of the opaque pixels, for sprites clipped by the buffer's edge. */
+  opaqueX: Int32Array;
+  opaqueY: Int32Array;
+}
+
+/**
+ * Splits a size×size RGBA sprite (not premultiplied, as getImageData gives
+ * it) for a buffer width wide whose background is the RGBA word background.
+ */
+export function spritePixels(rgba: Uint8ClampedArray | Uint8Array, size: number, width: number, background: number): SpritePixels {
+  const words = new Uint32Array(rgba.buffer, rgba.byteOffset, size * size);
+  let nOpaque = 0;
+  let nPart = 0;
+  for (let p = 0; p < size * size; p++) {
+    const a = rgba[p * 4 + 3]!;
+    if (a === 255) nOpaque++;
+    else if (a > 0) nPart++;
+  }
+  const sp: SpritePixels = {
+    size,
+    opaqueOff: new Int32Array(nOpaque),
+    opaqueRGBA: new Uint32Array(nOpaque),
+    opaqueX: new Int32Array(nOpaque),
+    opaqueY: new Int32Array(nOpaque),
+    partX: new Int32Array(nPart),
+    partY: new Int32Array(nPart),
+    partOff: new Int32Array(nPart),
+    partRGBA: new Uint8Array(nPart * 4),
+    partOverBg: new Uint32Array(nPart),
+    background,
+  };
+  const bgWord = new Uint32Array([background]);
+  const bgBytes = new Uint8ClampedArray(bgWord.buffer);
+  const blended = new Uint8ClampedArray(4);
+  const blendedWord = new Uint32Array(blended.buffer);
+  let o = 0;
+  let q = 0;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const p = y * size + x;
+      const a = rgba[p * 4 + 3]!;
+      if (a === 255) {
+        sp.opaqueOff[o] = y * width + x;
+        sp.opaqueRGBA[o] = words[p]!;
+        sp.opaqueX[o] = x;
+        sp.opaqueY[o] = y;
+        o++;
+      } else if (a > 0) {
+        sp.partX[q] = x;
+        sp.partY[q] = y;
+        sp.partOff[q] = y * width + x;
+        for (let c = 0; c < 4; c++) sp.partRGBA[q * 4 + c] = rgba[p * 4 + c]!;
+        for (let c = 0; c < 3; c++) blended[c] = (rgba[p * 4 + c]! * a + bgBytes[c]! * (255 - a)) / 255;
+        blended[3] = bgBytes[3]!;
+        sp.partOverBg[q] = blendedWord[0]!;
+        q++;
+      }
+    }
+  }
+  return sp;
+}
+
+/**
+ * Draws a sprite with its top-left at (x, y) into an opaque width×height
+ * RGBA buffer (bytes and the same memory as 32-bit words), as drawImage
+ * would: opaque pixels replace, rim pixels blend (source over), pixels
+ * outside the buffer are dropped.
+ */
+export function blitSprite(bytes: Uint8ClampedArray, words: Uint32Array, width: number, height: number, sp: SpritePixels, x: number, y: number): void {
+  const base = y * width + x;
+  const inside = x >= 0 && y >= 0 && x + sp.size <= width && y + sp.size <= height;
+  const oo = sp.opaqueOff;
+  const ov = sp.opaqueRGBA;
+  if (inside) {
+    for (let j = 0; j < oo.length; j++) words[base + oo[j]!] = ov[j]!;
+  } else {
+    for (let j = 0; j < oo.length; j++) {
+      const px = x + sp.opaqueX[j]!;
+      const py = y + sp.opaqueY[j]!;
+      if (px >= 0 && py >= 0 && px < width && py < height) words[py * width + px] = ov[j]!;
+    }
+  }
+  const po = sp.partOff;
+  const pc = sp.partRGBA;
+  const pb = sp.partOverBg;
+  const bg = sp.background;
+  for (let j = 0; j < po.length; j++) {
+    let d: number;
+    if (inside) {
+      const w = base + po[j]!;
+      if (words[w] === bg) {
+        words[w] = pb[j]!;
+        continue;
+      }
+      d = w * 4;
+    } else {
+      const px = x + sp.partX[j]!;
+      const py = y + sp.partY[j]!;
+      if (px < 0 || py < 0 || px >= width || py >= height) continue;
+      d = (py * width + px) * 4;
+    }
+    const a = pc[j * 4 + 3]!;
+    const b = 255 - a;
+    // Uint8ClampedArray rounds on store.
+    bytes[d] = (pc[j * 4]! * a + bytes[d]! * b) / 255;
+    bytes[d + 1] = (pc[j * 4 + 1]! * a + bytes[d + 1]! * b) / 255;
+    bytes[d + 2] = (pc[j * 4 + 2]! * a + bytes[d + 2]! * b) / 255;
+  }
+}
+
+/**
+ * Updates changing at least this many hexagons, and a quarter of them, repaint
+ * through the pixel buffer (a few ms for the whole canvas); smaller ones blit
+ * their hexagons with drawImage (a few µs each).
+ */
+const MIN_BUFFERED = 500;
+
 /** Names are drawn on hexagons at least this wide (design pixels) when labels is "auto". */
 const MIN_NAMED_RADIUS = 22;
 
@@ -140,11 +277,23 @@ export const createHoneycomb: WidgetFactory = (body, w, size, ctx) => {
 
   // One pre-rendered sprite per state: an opaque panel-coloured hexagon (it
   // covers whatever was drawn there before) holding the state's hexagon with
-  // the gap around it. Blitting 10,000 sprites at whole device pixels costs a
-  // few milliseconds; filling anti-aliased paths of 10,000 hexagons costs
-  // hundreds in software rendering.
+  // the gap around it, placed at whole device pixels. Filling anti-aliased
+  // paths of 10,000 hexagons costs hundreds of ms in software rendering.
   let sprites: HTMLCanvasElement[] = [];
   let spriteSize = 0;
+  /** Top-left device pixel of each hexagon's sprite (per layout and ratio: no allocation per update). */
+  let spriteX = new Int32Array(0);
+  let spriteY = new Int32Array(0);
+
+  // Many changes are drawn in script into a canvas-sized pixel buffer, put
+  // with one putImageData: 10,000 drawImage calls cost 30-70 ms of main thread
+  // in headless Chromium (software raster), the buffer a few ms. Few changes
+  // are blitted with drawImage, touching only their hexagons. The buffer is as
+  // big as the canvas and kept for its lifetime (no garbage per update).
+  let image: ImageData | null = null;
+  let words = new Uint32Array(0);
+  let pixels: SpritePixels[] = [];
+  let background = 0;
 
   const makeSprites = (): void => {
     const r = layout.r * ratio;
@@ -168,34 +317,84 @@ export const createHoneycomb: WidgetFactory = (body, w, size, ctx) => {
       }
       return sc;
     });
+    spriteX = new Int32Array(layout.n);
+    spriteY = new Int32Array(layout.n);
+    for (let i = 0; i < layout.n; i++) {
+      const [x, y] = hexCenter(layout, i);
+      spriteX[i] = Math.round(x * ratio - c);
+      spriteY[i] = Math.round(y * ratio - c);
+    }
+    image = null;
+    pixels = [];
   };
 
+  /** Makes the pixel buffer and the sprites' pixels, once per layout and size. */
+  const preparePixels = (): ImageData | null => {
+    if (!g) return null;
+    if (image && image.width === canvas.width && image.height === canvas.height && pixels.length === sprites.length) return image;
+    image = g.createImageData(canvas.width, canvas.height);
+    words = new Uint32Array(image.data.buffer);
+    // The panel colour as a canvas writes it (no CSS colour parsing here);
+    // read from a scratch canvas, never the widget's (a readback can slow it).
+    const scratch = document.createElement("canvas");
+    scratch.width = 1;
+    scratch.height = 1;
+    const bg = scratch.getContext("2d", { alpha: false });
+    if (bg) {
+      bg.fillStyle = surface;
+      bg.fillRect(0, 0, 1, 1);
+      background = new Uint32Array(bg.getImageData(0, 0, 1, 1).data.buffer)[0]!;
+    }
+    pixels = sprites.map((sc) => {
+      const sg = sc.getContext("2d");
+      const rgba = sg ? sg.getImageData(0, 0, spriteSize, spriteSize).data : new Uint8ClampedArray(spriteSize * spriteSize * 4);
+      return spritePixels(rgba, spriteSize, canvas.width, background);
+    });
+    return image;
+  };
+
+  const drawNames = (idx: ArrayLike<number> | null): void => {
+    if (!g || !namesOn()) return;
+    const r = layout.r;
+    g.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const font = Math.max(6, r * 0.32);
+    g.font = `600 ${font.toFixed(1)}px system-ui, sans-serif`;
+    g.textAlign = "center";
+    g.textBaseline = "middle";
+    const maxChars = Math.max(1, Math.floor((r * 1.6) / (font * 0.6)));
+    const count = idx ? idx.length : layout.n;
+    for (let k = 0; k < count; k++) {
+      const i = idx ? idx[k]! : k;
+      let name = ids[i] ?? "";
+      if (name.length > maxChars) name = name.slice(0, maxChars - 1) + "…";
+      const [x, y] = hexCenter(layout, i);
+      g.fillStyle = onColors[states[i]!] ?? "";
+      g.fillText(name, x, y);
+    }
+  };
+
+  /** Blits the sprites of the hexagons idx with drawImage. */
   const fillHexes = (idx: ArrayLike<number>): void => {
     if (!g || sprites.length === 0) return;
     g.setTransform(1, 0, 0, 1, 0, 0);
-    const half = spriteSize / 2;
     for (let k = 0; k < idx.length; k++) {
       const i = idx[k]!;
-      const [x, y] = hexCenter(layout, i);
-      g.drawImage(sprites[states[i]!]!, Math.round(x * ratio - half), Math.round(y * ratio - half));
+      g.drawImage(sprites[states[i]!]!, spriteX[i]!, spriteY[i]!);
     }
-    if (namesOn()) {
-      const r = layout.r;
-      g.setTransform(ratio, 0, 0, ratio, 0, 0);
-      const font = Math.max(6, r * 0.32);
-      g.font = `600 ${font.toFixed(1)}px system-ui, sans-serif`;
-      g.textAlign = "center";
-      g.textBaseline = "middle";
-      const maxChars = Math.max(1, Math.floor((r * 1.6) / (font * 0.6)));
-      for (let k = 0; k < idx.length; k++) {
-        const i = idx[k]!;
-        let name = ids[i] ?? "";
-        if (name.length > maxChars) name = name.slice(0, maxChars - 1) + "…";
-        const [x, y] = hexCenter(layout, i);
-        g.fillStyle = onColors[states[i]!] ?? "";
-        g.fillText(name, x, y);
-      }
-    }
+    drawNames(idx);
+  };
+
+  /** Paints the whole canvas from the states through the pixel buffer. */
+  const paintAll = (): void => {
+    const img = preparePixels();
+    if (!g || !img) return;
+    const bytes = img.data;
+    const w = img.width;
+    const ht = img.height;
+    words.fill(background);
+    for (let i = 0; i < layout.n; i++) blitSprite(bytes, words, w, ht, pixels[states[i]!]!, spriteX[i]!, spriteY[i]!);
+    g.putImageData(img, 0, 0);
+    drawNames(null);
   };
 
   const redrawAll = (): void => {
@@ -207,13 +406,8 @@ export const createHoneycomb: WidgetFactory = (body, w, size, ctx) => {
       canvas.width = bw;
       canvas.height = bh;
     }
-    g.setTransform(1, 0, 0, 1, 0, 0);
-    g.fillStyle = surface;
-    g.fillRect(0, 0, bw, bh);
     makeSprites();
-    const all = new Array<number>(layout.n);
-    for (let i = 0; i < layout.n; i++) all[i] = i;
-    fillHexes(all);
+    paintAll();
   };
 
   return {
@@ -231,7 +425,8 @@ export const createHoneycomb: WidgetFactory = (body, w, size, ctx) => {
       } else {
         const changed = changedIndexes(states, next);
         states = next;
-        if (changed.length > 0) fillHexes(changed);
+        if (changed.length >= MIN_BUFFERED && changed.length * 4 >= layout.n) paintAll();
+        else if (changed.length > 0) fillHexes(changed);
       }
       const counts = isRecord(d["counts"]) ? d["counts"] : {};
       HONEYCOMB_STATES.forEach((s, i) => {
