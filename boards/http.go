@@ -73,6 +73,7 @@ func (h *Handler) Register(r fiber.Router) {
 	if h.Snapshots != nil && h.Freeze != nil {
 		r.Post("/boards/:id/snapshots", h.createSnapshot)
 		r.Get("/boards/:id/snapshots", h.listSnapshots)
+		r.Get("/boards/:id/frame", h.frameAt)
 		r.Get("/snapshots/:id", h.getSnapshot)
 		r.Delete("/snapshots/:id", h.deleteSnapshot)
 	}
@@ -737,4 +738,43 @@ func (h *Handler) snapshotPage(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Set(fiber.HeaderContentType, "text/html; charset=utf-8")
 	return c.Send(page)
+}
+
+// frameAt answers every widget's {state, data} of a variant as of a past
+// moment: what a paused display scrubbing back in time draws.
+func (h *Handler) frameAt(c *fiber.Ctx) error {
+	b, err := h.Store.FindBoardByID(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	variant := c.Query("variant")
+	if variant == "" {
+		variant = b.Variants[0].Name
+	}
+	found := false
+	for _, v := range b.Variants {
+		found = found || v.Name == variant
+	}
+	if !found {
+		return errs.E(errs.NotFound, "variant", "board %q has no variant %q", b.ID, clip(variant))
+	}
+	raw := c.Query("at")
+	if raw == "" {
+		return errs.Invalidf("at", "is required: the moment to show, RFC 3339 or unix milliseconds")
+	}
+	var at time.Time
+	if ms, err := strconv.ParseInt(raw, 10, 64); err == nil {
+		at = time.UnixMilli(ms)
+	} else if at, err = time.Parse(time.RFC3339Nano, raw); err != nil {
+		return errs.Invalidf("at", "%q is not a time: RFC 3339 (2026-11-22T14:05:30Z) or unix milliseconds", clip(raw))
+	}
+	if at.After(time.Now().Add(time.Minute)) {
+		return errs.Invalidf("at", "%s is in the future", at.UTC().Format(time.RFC3339))
+	}
+	data, err := h.Freeze(c.UserContext(), b, variant, at)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"board": b.ID, "revision": b.Revision, "variant": variant, "at": at.UnixMilli(), "widgets": data})
 }

@@ -75,6 +75,15 @@ func TestSnapshots(t *testing.T) {
 		t.Errorf("the snapshot 4 minutes back does not show 11.11 alone")
 	}
 
+	// A display scrubbing back asks for a frame at a past moment.
+	fr := do(t, "GET", fmt.Sprintf("%s/api/v1/boards/%s/frame?at=%d", base, id, now.Add(-4*time.Minute).UnixMilli()), nil)
+	wantStatus(t, fr, 200)
+	if !strings.Contains(string(fr.Body), `,11.11]`) || strings.Contains(string(fr.Body), "22.22") {
+		t.Fatalf("frame 4 minutes back: %s", fr.Body)
+	}
+	wantError(t, do(t, "GET", base+"/api/v1/boards/"+id+"/frame", nil), 400, "invalid", "at", "is required")
+	wantError(t, do(t, "GET", base+"/api/v1/boards/"+id+"/frame?at=soon", nil), 400, "invalid", "at", "not a time")
+
 	// Newer data never reaches a snapshot; a restart changes nothing.
 	push(33.33, time.Now())
 	if again := page(sid); strings.Contains(again, "33.33") || !strings.Contains(again, "22.22") {
