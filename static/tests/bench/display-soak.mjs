@@ -130,7 +130,7 @@ async function main() {
       await sample();
       await new Promise((r) => setTimeout(r, Math.min(SAMPLE_MS, Math.max(0, end - Date.now()))));
     }
-    await sample();
+    if (Date.now() - started - samples[samples.length - 1].t * 1000 > 5000) await sample();
     clearInterval(pusher);
     pusher = null;
     watch.check();
