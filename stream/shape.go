@@ -18,6 +18,7 @@ func (g *group) shape(w *ViewWidget, now int64) (data []byte, newest int64, ok b
 		return nil, 0, false
 	}
 	out.State = g.hub.store.events.settle(g.board, w, &out, now)
+	out.Newest = newest
 	b, err := json.Marshal(out)
 	if err != nil {
 		g.hub.log.Error("encode widget data", "board", g.board, "widget", w.ID, "err", err)

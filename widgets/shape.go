@@ -72,6 +72,10 @@ type Output struct {
 	Data any `json:"data"`
 	// Summary explains the state in an event ("3 hosts critical: web-01, …").
 	Summary string `json:"-"`
+	// Newest is when the newest data behind it reached the server (unix
+	// ms, the server's clock; 0: none): a display greys a widget whose data
+	// is too old even when its values did not change.
+	Newest int64 `json:"newest,omitempty"`
 }
 
 // MarshalWidget encodes an Output the way frames carry it.
