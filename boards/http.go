@@ -636,8 +636,11 @@ type snapshotRequest struct {
 
 func (h *Handler) createSnapshot(c *fiber.Ctx) error {
 	var req snapshotRequest
-	if err := httpx.DecodeJSON(c, &req, MaxBodyBytes); err != nil {
-		return err
+	// Every field is optional: a bare POST freezes the board now.
+	if len(c.Request().Body()) > 0 {
+		if err := httpx.DecodeJSON(c, &req, MaxBodyBytes); err != nil {
+			return err
+		}
 	}
 	b, err := h.Store.FindBoardByID(c.UserContext(), c.Params("id"))
 	if err != nil {

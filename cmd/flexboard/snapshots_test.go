@@ -128,6 +128,13 @@ func TestSnapshots(t *testing.T) {
 
 	t.Run("Refusals", func(t *testing.T) {
 		u := p2.URL + "/api/v1/boards/" + id + "/snapshots"
+		// A bare POST (no body) is a snapshot now; a body must be JSON.
+		bare, err := http.Post(u, "", nil)
+		if err != nil || bare.StatusCode != 201 {
+			t.Fatalf("bare POST: %v %v", bare.StatusCode, err)
+		}
+		bare.Body.Close()
+		wantError(t, do(t, "POST", u, "note=x", "Content-Type", "text/plain"), 415, "unsupported", "", "Content-Type must be application/json")
 		wantError(t, do(t, "POST", u, map[string]any{"at": "yesterday"}), 400, "invalid", "at", "RFC 3339")
 		wantError(t, do(t, "POST", u, map[string]any{"at": time.Now().Add(time.Hour).UTC().Format(time.RFC3339)}), 400, "invalid", "at", "in the future")
 		wantError(t, do(t, "POST", u, map[string]any{"at": time.Now().Add(-30 * 24 * time.Hour).UTC().Format(time.RFC3339)}), 400, "invalid", "at", "older than the history kept")
