@@ -386,7 +386,7 @@ func shapeTimeseries(cfg Config, in Input) Output {
 				if prev {
 					ts += shift
 				}
-				pts[k] = []any{ts, v}
+				pts[k] = []any{ts, Drawn(v)}
 			}
 			m := map[string]any{"id": id, "type": "line", "data": pts}
 			name := labelText(s.Labels)

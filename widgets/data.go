@@ -10,8 +10,12 @@ import (
 // Shaping: each kind's Shape turns query results into what its display
 // component or ECharts option draws. docs/widgets.md documents every shape.
 
-// MaxSparkPoints is how many points a sparkline keeps.
-const MaxSparkPoints = 120
+// MaxSparkPoints is how many points a sparkline keeps; SparkPoints is how
+// many its query asks for (a sparkline is a few dozen pixels wide).
+const (
+	MaxSparkPoints = 120
+	SparkPoints    = 60
+)
 
 // first returns results[i] when it exists.
 func first(rs []*Result, i int) *Result {
@@ -55,7 +59,7 @@ func latest(r *Result) (float64, map[string]string, int64) {
 type Spark struct {
 	Start  int64   `json:"start"`
 	Step   int64   `json:"step"`
-	Values []Float `json:"values"`
+	Values []Drawn `json:"values"`
 }
 
 func sparkOf(r *Result) *Spark {
@@ -68,13 +72,19 @@ func sparkOf(r *Result) *Spark {
 		s.Start += int64(len(vs)-MaxSparkPoints) * r.Step
 		vs = vs[len(vs)-MaxSparkPoints:]
 	}
-	s.Values = append([]Float(nil), vs...)
+	s.Values = make([]Drawn, len(vs))
+	for i, v := range vs {
+		s.Values[i] = Drawn(v)
+	}
 	return s
 }
 
 // withRange returns q as a time series over rng (a sparkline or a graph).
 func withRange(q Query, rng string) Query {
 	q.Range, q.Step = rng, ""
+	if d, err := ParseDuration(rng); err == nil && d/SparkPoints >= MinStep {
+		q.Step = strconv.Itoa(int((d / SparkPoints).Seconds())) + "s"
+	}
 	if q.Fn == "" && q.Window == "" && q.Reduce == "" {
 		q.Reduce = "last"
 	}

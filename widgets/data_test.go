@@ -32,7 +32,7 @@ func TestShapeStat(t *testing.T) {
 	k := widgets.Builtin().Lookup("stat")
 	cfg, _ := k.ParseConfig(json.RawMessage(`{"sparkline":"15m","compare":"1d","thresholds":[{"value":10,"state":"warning"}]}`))
 	qs := k.Expand(cfg, []widgets.Query{{Metric: "tps", Fn: "rate", Window: "1m"}})
-	if len(qs) != 3 || qs[1].Range != "15m" || qs[1].Fn != "rate" || qs[2].Offset != "1d" || qs[0].Range != "" {
+	if len(qs) != 3 || qs[1].Range != "15m" || qs[1].Step != "15s" || qs[1].Fn != "rate" || qs[2].Offset != "1d" || qs[0].Range != "" {
 		t.Fatalf("expanded = %+v", qs)
 	}
 	spark := &widgets.Result{Kind: widgets.KindMatrix, Start: 0, Step: 1000, Matrix: []widgets.SeriesRange{{Values: []widgets.Float{1, widgets.NoValue, 3}}}}
@@ -164,5 +164,16 @@ func TestKindsWithoutDataRefuseNothingElse(t *testing.T) {
 	text := r.Lookup("text")
 	if err := text.ValidateConfig(json.RawMessage(`{"color":"red"}`)); err == nil || !strings.Contains(err.Error(), "#rgb") {
 		t.Fatalf("text colour: %v", err)
+	}
+}
+
+func TestDrawnValuesAreShort(t *testing.T) {
+	raw, err := json.Marshal([]widgets.Drawn{3.14159265358979, 404.06600000000014, 123456789, 0.000123456789, widgets.Drawn(math.NaN()), 42})
+	if err != nil || string(raw) != `[3.14159,404.066,1.23457e+08,0.000123457,null,42]` {
+		t.Fatalf("drawn values as JSON: %s (%v)", raw, err)
+	}
+	var back []widgets.Drawn
+	if err := json.Unmarshal(raw, &back); err != nil || back[0] != 3.14159 || !math.IsNaN(float64(back[4])) {
+		t.Fatalf("read back: %v (%v)", back, err)
 	}
 }

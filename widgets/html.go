@@ -247,7 +247,7 @@ func OtherHTML(spec Spec, th Theme, out Output, at time.Time) (template.HTML, er
 }
 
 // sparkSVG draws values as a filled line scaled to a 100×30 box.
-func sparkSVG(values []Float, color string) template.HTML {
+func sparkSVG(values []Drawn, color string) template.HTML {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for _, f := range values {
 		if x := float64(f); !math.IsNaN(x) {

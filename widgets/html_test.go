@@ -29,7 +29,7 @@ func TestOtherHTML(t *testing.T) {
 		want []string
 	}{
 		{"Stat", spec("stat", `{"unit":"ms"}`), widgets.Output{State: "critical", Data: widgets.StatData{Value: 1500, DeltaPct: &delta,
-			Spark: &widgets.Spark{Values: []widgets.Float{1, 2, widgets.NoValue, 3}}}},
+			Spark: &widgets.Spark{Values: []widgets.Drawn{1, 2, widgets.Drawn(math.NaN()), 3}}}},
 			[]string{"1.5 s", `data-state="critical"`, th.States["critical"], "▲ 12.5% vs 1d ago", "<svg", "A &lt;title&gt;"}},
 		{"StatusNoData", spec("status", `{}`), widgets.Output{State: "nodata", Data: widgets.StatData{Value: widgets.NoValue}},
 			[]string{"NO DATA", th.States["nodata"]}},

@@ -76,6 +76,29 @@ type TxHistogram struct {
 // Float is a float64 that encodes NaN (no value) as JSON null.
 type Float float64
 
+// Drawn is a value that is only drawn (a sparkline, a line of a chart),
+// written with 6 significant digits: a part in a million of the axis is far
+// below a pixel even on an 8K wall, and full float64 digits made a live
+// frame twice as large (docs/benchmarks.md, session F). Values shown as
+// numbers (a stat, a table cell) stay Float.
+type Drawn float64
+
+// MarshalJSON implements json.Marshaler (NaN and infinities are null).
+func (f Drawn) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, float64(f), 'g', 6, 64), nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler (null is NaN).
+func (f *Drawn) UnmarshalJSON(b []byte) error {
+	var x Float
+	err := x.UnmarshalJSON(b)
+	*f = Drawn(x)
+	return err
+}
+
 // NoValue is the Float for a missing value.
 var NoValue = Float(math.NaN())
 
