@@ -380,15 +380,19 @@ func shapeTimeseries(cfg Config, in Input) Output {
 			if prev {
 				id += prevSuffix
 			}
-			pts := make([]any, len(s.Values))
+			// Values only, with the time of the first and the step (t0,
+			// dt): [t, v] pairs repeated 13 digits of time per point and
+			// made up half of a live frame. The front end and MergeOption
+			// expand them into the pairs ECharts draws.
+			pts := make([]Drawn, len(s.Values))
 			for k, v := range s.Values {
-				ts := start + int64(k)*step
-				if prev {
-					ts += shift
-				}
-				pts[k] = []any{ts, Drawn(v)}
+				pts[k] = Drawn(v)
 			}
-			m := map[string]any{"id": id, "type": "line", "data": pts}
+			t0 := start
+			if prev {
+				t0 += shift
+			}
+			m := map[string]any{"id": id, "type": "line", "data": pts, "t0": t0, "dt": step}
 			name := labelText(s.Labels)
 			if len(rs) > 1 {
 				if name == "" {

@@ -226,6 +226,7 @@ func MergeOption(base, data map[string]any) map[string]any {
 				if !ok {
 					continue
 				}
+				sm = expandTimes(sm)
 				id, _ := sm["id"].(string)
 				if b := seriesByID(base, id); id != "" && b != nil {
 					series = append(series, mergeMaps(b, sm))
@@ -242,6 +243,51 @@ func MergeOption(base, data map[string]any) map[string]any {
 		out[k] = mergeComponent(out[k], v)
 	}
 	return out
+}
+
+// expandTimes turns a series sent as values with t0 and dt (the time of the
+// first and the step, ms) into the [t, v] pairs ECharts draws; others are
+// returned as they are. The front end's chart.ts does the same.
+func expandTimes(s map[string]any) map[string]any {
+	t0, ok0 := toInt64(s["t0"])
+	dt, ok1 := toInt64(s["dt"])
+	if !ok0 || !ok1 {
+		return s
+	}
+	out := make(map[string]any, len(s))
+	for k, v := range s {
+		if k != "t0" && k != "dt" {
+			out[k] = v
+		}
+	}
+	var pts []any
+	switch vs := s["data"].(type) {
+	case []Drawn:
+		for i, v := range vs {
+			pts = append(pts, []any{t0 + int64(i)*dt, v})
+		}
+	case []any:
+		for i, v := range vs {
+			pts = append(pts, []any{t0 + int64(i)*dt, v})
+		}
+	}
+	if pts == nil {
+		pts = []any{}
+	}
+	out["data"] = pts
+	return out
+}
+
+func toInt64(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return x, true
+	case float64:
+		return int64(x), true
+	case int:
+		return int64(x), true
+	}
+	return 0, false
 }
 
 // mergeComponent merges one top-level key: objects deeply, a list (or an

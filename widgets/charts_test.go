@@ -218,9 +218,9 @@ func TestTimeseriesShape(t *testing.T) {
 			chMatrix(1000, 10, []float64{10, 20, 30}, []float64{96, 97, nan}),
 		}})
 		want := `{"series":[` +
-			`{"data":[[1000,50],[1010,null],[1020,90]],"id":"q0","showSymbol":true,"symbolSize":4,"type":"line"},` +
-			`{"data":[[1000,10],[1010,20],[1020,30]],"id":"q1","name":"a","showSymbol":false,"type":"line"},` +
-			`{"data":[[1000,96],[1010,97],[1020,null]],"id":"q1.1","name":"b","showSymbol":false,"type":"line"}],` +
+			`{"data":[50,null,90],"dt":10,"id":"q0","showSymbol":true,"symbolSize":4,"t0":1000,"type":"line"},` +
+			`{"data":[10,20,30],"dt":10,"id":"q1","name":"a","showSymbol":false,"t0":1000,"type":"line"},` +
+			`{"data":[96,97,null],"dt":10,"id":"q1.1","name":"b","showSymbol":false,"t0":1000,"type":"line"}],` +
 			`"xAxis":[{"max":1020,"min":1000}]}`
 		if got := chJSON(t, out.Data); got != want {
 			t.Fatalf("data =\n%s\nwant\n%s", got, want)
@@ -238,8 +238,8 @@ func TestTimeseriesShape(t *testing.T) {
 			chMatrix(0, 1000, []float64{3, 4}),
 		}})
 		want := `{"series":[` +
-			`{"areaStyle":{},"data":[[3600000,1],[3601000,2]],"id":"q0","showSymbol":false,"stack":"total","type":"line"},` +
-			`{"data":[[3600000,3],[3601000,4]],"id":"q0.prev","lineStyle":{"type":"dashed"},"showSymbol":false,"stack":"previous","type":"line"}],` +
+			`{"areaStyle":{},"data":[1,2],"dt":1000,"id":"q0","showSymbol":false,"stack":"total","t0":3600000,"type":"line"},` +
+			`{"data":[3,4],"dt":1000,"id":"q0.prev","lineStyle":{"type":"dashed"},"showSymbol":false,"stack":"previous","t0":3600000,"type":"line"}],` +
 			`"xAxis":[{"max":3601000,"min":3600000}]}`
 		if got := chJSON(t, out.Data); got != want {
 			t.Fatalf("data =\n%s\nwant\n%s", got, want)
@@ -649,4 +649,14 @@ func TestMergeOption(t *testing.T) {
 			t.Fatalf("merged = %s", chJSON(t, m))
 		}
 	})
+}
+
+func TestMergeOptionExpandsTimes(t *testing.T) {
+	base := map[string]any{"series": []any{map[string]any{"id": "q0", "type": "line", "lineStyle": map[string]any{"width": 3.0}}}}
+	data := map[string]any{"series": []any{map[string]any{"id": "q0", "data": []widgets.Drawn{5, widgets.Drawn(math.NaN()), 7}, "t0": int64(1000), "dt": int64(10)}}}
+	got := chJSON(t, widgets.MergeOption(base, data))
+	want := `{"series":[{"data":[[1000,5],[1010,null],[1020,7]],"id":"q0","lineStyle":{"width":3},"type":"line"}]}`
+	if got != want {
+		t.Fatalf("merged =\n%s\nwant\n%s", got, want)
+	}
 }

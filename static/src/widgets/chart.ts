@@ -3,6 +3,7 @@
 // partial option merged over it (docs/widgets.md). Numbers are formatted here
 // because functions cannot travel in JSON.
 
+import { expandTimes } from "../lib/series.ts";
 import { h } from "../dom.ts";
 import { formatWith, type Format } from "../lib/units.ts";
 import { echarts } from "./echarts.ts";
@@ -85,8 +86,9 @@ export const createChart: WidgetFactory = (body, w, size, ctx) => {
   (el as unknown as { fbChart: unknown }).fbChart = chart;
 
   return {
-    update(data) {
-      if (!isRecord(data) || !chart) return;
+    update(raw) {
+      if (!isRecord(raw) || !chart) return;
+      const data = expandTimes(raw);
       last = data;
       chart.setOption(data, { replaceMerge: ["series"] });
     },
