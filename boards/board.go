@@ -117,6 +117,19 @@ type Placement struct {
 // Rect returns the placement's cells.
 func (p Placement) Rect() layouts.Rect { return layouts.Rect{X: p.X, Y: p.Y, W: p.W, H: p.H} }
 
+// FindVariant returns the variant called name, or the first when name is
+// empty; an unknown name is an errs.NotFound naming the board's variants.
+func (b *Board) FindVariant(name string) (*Variant, error) {
+	names := make([]string, len(b.Variants))
+	for i := range b.Variants {
+		names[i] = b.Variants[i].Name
+		if name == "" && i == 0 || b.Variants[i].Name == name {
+			return &b.Variants[i], nil
+		}
+	}
+	return nil, errs.E(errs.NotFound, "variant", "board %q has no variant %q; its variants: %s", b.ID, clip(name), strings.Join(names, ", "))
+}
+
 // DefaultVariant is what a board gets when it is created without variants:
 // full HD with square 40 px cells.
 func DefaultVariant() Variant {

@@ -427,18 +427,22 @@ func (h *Handler) importBoard(c *fiber.Ctx) error {
 	return created(c, b)
 }
 
+// boardOrCatalogue finds the board of the URL; the catalogue's id answers
+// the built-in catalogue.
+func (h *Handler) boardOrCatalogue(c *fiber.Ctx) (*Board, error) {
+	id := c.Params("id")
+	if id == CatalogueID {
+		return Catalogue(), nil
+	}
+	return h.Store.FindBoardByID(c.UserContext(), id)
+}
+
 // render answers what a page needs to draw a board variant
 // (docs/widgets.md). The widget catalogue answers under CatalogueID.
 func (h *Handler) render(c *fiber.Ctx) error {
-	id := c.Params("id")
-	var b *Board
-	if id == CatalogueID {
-		b = Catalogue()
-	} else {
-		var err error
-		if b, err = h.Store.FindBoardByID(c.UserContext(), id); err != nil {
-			return err
-		}
+	b, err := h.boardOrCatalogue(c)
+	if err != nil {
+		return err
 	}
 	r, err := Render(b, c.Query("variant"), c.Query("theme"), h.Kinds)
 	if err != nil {
@@ -496,15 +500,9 @@ func (h *Handler) deleteImage(c *fiber.Ctx) error {
 // plan answers how a screen shows a board: the variant, the fit, and for a
 // video-wall monitor its slice (docs/api.md). The page only applies it.
 func (h *Handler) plan(c *fiber.Ctx) error {
-	id := c.Params("id")
-	var b *Board
-	if id == CatalogueID {
-		b = Catalogue()
-	} else {
-		var err error
-		if b, err = h.Store.FindBoardByID(c.UserContext(), id); err != nil {
-			return err
-		}
+	b, err := h.boardOrCatalogue(c)
+	if err != nil {
+		return err
 	}
 	p, err := PlanFor(b, PlanRequest{
 		Width: c.Query("width"), Height: c.Query("height"), DPR: c.Query("dpr"), Variant: c.Query("variant"),
@@ -665,18 +663,11 @@ func (h *Handler) createSnapshot(c *fiber.Ctx) error {
 		t := now.Add(d).UTC()
 		snap.ExpiresAt = &t
 	}
-	// The variant: the one asked for, else the first.
-	snap.Variant = b.Variants[0].Name
-	if req.Variant != "" {
-		found := false
-		for _, v := range b.Variants {
-			found = found || v.Name == req.Variant
-		}
-		if !found {
-			return errs.E(errs.NotFound, "variant", "board %q has no variant %q", b.ID, clip(req.Variant))
-		}
-		snap.Variant = req.Variant
+	v, err := b.FindVariant(req.Variant)
+	if err != nil {
+		return err
 	}
+	snap.Variant = v.Name
 	if snap.Data, err = h.Freeze(c.UserContext(), b, snap.Variant, snap.At); err != nil {
 		return err
 	}
@@ -750,17 +741,11 @@ func (h *Handler) frameAt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	variant := c.Query("variant")
-	if variant == "" {
-		variant = b.Variants[0].Name
+	v, err := b.FindVariant(c.Query("variant"))
+	if err != nil {
+		return err
 	}
-	found := false
-	for _, v := range b.Variants {
-		found = found || v.Name == variant
-	}
-	if !found {
-		return errs.E(errs.NotFound, "variant", "board %q has no variant %q", b.ID, clip(variant))
-	}
+	variant := v.Name
 	raw := c.Query("at")
 	if raw == "" {
 		return errs.Invalidf("at", "is required: the moment to show, RFC 3339 or unix milliseconds")

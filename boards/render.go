@@ -74,16 +74,13 @@ func CellRect(v *Variant, p Placement) Box {
 // Render lays out variant (the first when empty) of b in theme (the board's
 // when empty).
 func Render(b *Board, variant, theme string, kinds *widgets.Registry) (*Rendered, error) {
-	var v *Variant
+	v, err := b.FindVariant(variant)
+	if err != nil {
+		return nil, err
+	}
 	names := make([]string, len(b.Variants))
 	for i := range b.Variants {
 		names[i] = b.Variants[i].Name
-		if variant == "" && i == 0 || b.Variants[i].Name == variant {
-			v = &b.Variants[i]
-		}
-	}
-	if v == nil {
-		return nil, errs.E(errs.NotFound, "variant", "board %q has no variant %q; its variants: %s", b.ID, variant, strings.Join(names, ", "))
 	}
 	if theme == "" {
 		theme = b.Theme

@@ -76,7 +76,7 @@ func SnapshotPage(s *Snapshot, kinds *widgets.Registry, loc *time.Location, png 
 		"ID": s.ID, "Name": s.BoardName, "Note": s.Note, "Variant": r.Variant, "Theme": r.Theme, "PNG": png, "Nonce": nonce,
 		"AtUTC": s.At.UTC().Format("2006-01-02 15:04:05 MST"), "AtISO": s.At.UTC().Format(time.RFC3339),
 		"AtServer": s.At.In(loc).Format("Mon 2 Jan 2006, 15:04:05 MST (-07:00)"),
-		"W": r.Canvas.Width, "H": r.Canvas.Height,
+		"W":        r.Canvas.Width, "H": r.Canvas.Height,
 		"Background": template.CSS(r.Background), "Surface": template.CSS(th.Surface), "Text": template.CSS(th.Text),
 		"Muted": template.CSS(th.Muted), "Grid": template.CSS(th.Grid),
 		"Warning": template.CSS(th.States[widgets.StateWarning]), "OnWarning": template.CSS(th.OnState[widgets.StateWarning]),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/flexboard/flexboard/boards"
@@ -40,16 +39,9 @@ func (l viewLoader) LoadView(ctx context.Context, id, variant string) (*stream.V
 
 // viewOf builds the view of one variant of b.
 func (l viewLoader) viewOf(b *boards.Board, variant string) (*stream.View, error) {
-	var v *boards.Variant
-	names := make([]string, len(b.Variants))
-	for i := range b.Variants {
-		names[i] = b.Variants[i].Name
-		if variant == "" && i == 0 || b.Variants[i].Name == variant {
-			v = &b.Variants[i]
-		}
-	}
-	if v == nil {
-		return nil, errs.E(errs.NotFound, "variant", "board %q has no variant %q; its variants: %s", b.ID, variant, strings.Join(names, ", "))
+	v, err := b.FindVariant(variant)
+	if err != nil {
+		return nil, err
 	}
 	layout, err := json.Marshal(b)
 	if err != nil {
