@@ -5,7 +5,9 @@
 // shows boards in elements of its own and preloads the next one off-screen:
 // see BoardView.drawn and BoardView.live). DisplayOverlay is the banner and
 // status corner of the view on show; Watchdog reloads the page as a last
-// resort. renderDisplay wires them for /d/{id}.
+// resort; TimeTravel (pause, rewind, replay, ?at=) and ShareDialog
+// (timetravel.ts, share.ts, issue 8) hold the view in the past and share it.
+// renderDisplay wires them for /d/{id}.
 
 import { h } from "./dom.ts";
 import { AlertTone, alertSoundOn, entersCritical } from "./lib/alert.ts";
@@ -13,9 +15,11 @@ import { MAX_CLOCK_SKEW_MS, skewText } from "./lib/clock.ts";
 import { ApiError } from "./lib/errors.ts";
 import { displayOptions, fetchPlan, type DisplayOptions, type Plan } from "./lib/plan.ts";
 import { fetchRender, type RenderAnswer } from "./lib/render.ts";
-import { backoffDelay, type StreamStatus } from "./lib/stream.ts";
+import { backoffDelay, type StreamStatus, type WidgetFrame } from "./lib/stream.ts";
 import { HEAP_CAP_BYTES, reloadReason, WATCHDOG_INTERVAL_MS } from "./lib/watchdog.ts";
+import { ShareDialog } from "./share.ts";
 import { Stage } from "./stage.ts";
+import { atFromQuery, TimeTravel } from "./timetravel.ts";
 
 /** Re-planning waits until resizing settles. */
 const REPLAN_DELAY_MS = 250;
@@ -256,6 +260,33 @@ export class BoardView {
     }, REPLAN_DELAY_MS);
   }
 
+  /**
+   * Freezes the board at moment at (server clock; default: the last frame's
+   * time): what is on screen stays, the stream goes on underneath (Stage.hold).
+   */
+  pause(at?: number): void {
+    const st = this.stage;
+    st.hold(at !== undefined ? at : st.lastFrameTs > 0 ? st.lastFrameTs : st.now());
+    this.container.setAttribute("data-paused", "");
+  }
+
+  /** Shows a past frame's widgets (GET …/frame), paused at its moment. */
+  showPast(at: number, widgets: Record<string, WidgetFrame>): void {
+    this.stage.showPast(at, widgets);
+    this.container.setAttribute("data-paused", "");
+  }
+
+  /** Back to the stream: the latest data, which kept arriving while paused. */
+  goLive(): void {
+    this.stage.release();
+    this.container.removeAttribute("data-paused");
+  }
+
+  /** The moment shown while paused (server clock), null when live. */
+  get pausedAt(): number | null {
+    return this.stage.heldAt;
+  }
+
   /** Stops everything: stream, timers, observers, widgets and charts. */
   destroy(): void {
     this.destroyed = true;
@@ -481,6 +512,7 @@ export function renderDisplay(root: HTMLElement, board: string): BoardView {
   const tone = new AlertTone();
   let sound = false;
   let overlay: DisplayOverlay | null = null;
+  let travel: TimeTravel | null = null;
   const view = new BoardView(el, {
     ...opts,
     size: () => ({ width: window.innerWidth, height: window.innerHeight }),
@@ -494,6 +526,7 @@ export function renderDisplay(root: HTMLElement, board: string): BoardView {
       // The letterbox bars are the board's background: the page's own too, in case anything shows through.
       document.body.style.background = r.background || r.palette.background;
       document.documentElement.style.background = document.body.style.background;
+      travel?.redrawn(r.variant);
     },
     onStateChange: (_id, prev, next) => {
       if (sound && entersCritical(prev, next)) tone.play();
@@ -501,6 +534,14 @@ export function renderDisplay(root: HTMLElement, board: string): BoardView {
   });
   overlay = new DisplayOverlay(el);
   overlay.follow(view);
+  // Pause, rewind, replay and Share (issue 8); ?at= opens paused at a moment.
+  const share = new ShareDialog(el, view);
+  travel = new TimeTravel(el, view, {
+    at: atFromQuery(window.location.search),
+    onShare: () => void share.open(),
+    dialogOpen: () => share.isOpen,
+  });
+  (el as unknown as { fbTravel: TimeTravel }).fbTravel = travel;
   new Watchdog(() => view);
   window.addEventListener("online", () => view.stage.retryNow());
   // Tests and operators find the view through the element.

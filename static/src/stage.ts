@@ -11,6 +11,7 @@ import { cssTransform, type PlanTransform } from "./lib/plan.ts";
 import { fetchRender, STATES, type RenderAnswer, type RenderWidget, type State, type Theme } from "./lib/render.ts";
 import { agesOut, ageText, entryTime, isTooOld } from "./lib/staleness.ts";
 import { BoardStream, type Hello, type StreamStatus, type WidgetFrame } from "./lib/stream.ts";
+import { ROLLUP_MS } from "./lib/timeline.ts";
 import { createFrame, type Frame } from "./widgets/frame.ts";
 import { factoryFor } from "./widgets/index.ts";
 import type { WidgetContext, WidgetView } from "./widgets/types.ts";
@@ -116,6 +117,15 @@ export class Stage {
   private readonly onResize = (): void => this.layout();
   private fetching = 0;
   private destroyed = false;
+  /**
+   * Time travel: the moment shown while held (server clock), null when live.
+   * While held, frames from the stream keep updating data, dataTime and
+   * states (so going live again is instant and alerts still sound) but the
+   * widgets show past instead, dated by pastTime.
+   */
+  private pastAt: number | null = null;
+  private past = new Map<string, WidgetFrame>();
+  private pastTime = new Map<string, number>();
 
   constructor(
     private readonly container: HTMLElement,
@@ -195,6 +205,57 @@ export class Stage {
     return this.clock.now();
   }
 
+  /** The moment the widgets show: the server's now when live, the held moment otherwise. */
+  shownNow(): number {
+    return this.pastAt !== null ? this.pastAt : this.clock.now();
+  }
+
+  /** The moment held on screen (server clock), null when live. */
+  get heldAt(): number | null {
+    return this.pastAt;
+  }
+
+  /**
+   * Freezes what is shown at moment at (server clock): frames from the
+   * stream are kept but no longer drawn until release(). Holding again only
+   * moves the moment.
+   */
+  hold(at: number): void {
+    if (this.pastAt === null) {
+      // What is on screen now is the past from here on.
+      this.past = new Map(this.data);
+      this.pastTime = new Map(this.dataTime);
+    }
+    this.pastAt = at;
+    this.placed.forEach((p) => this.markAge(p));
+  }
+
+  /** Shows widgets' entries of a past moment (GET …/frame), holding the stage there. */
+  showPast(at: number, widgets: Record<string, WidgetFrame>): void {
+    this.hold(at);
+    for (const id of Object.keys(widgets)) {
+      const f = widgets[id];
+      if (!f || typeof f !== "object") continue;
+      this.past.set(id, f);
+      const p = this.placed.get(id);
+      const t = entryTime(p ? p.widget.kind : "", f, at, 0);
+      if (t > 0) this.pastTime.set(id, t);
+      if (p) this.applyOne(p, f);
+    }
+    // Clocks and ages follow the moment at once, not at the next second.
+    this.tick();
+  }
+
+  /** Back to live: the widgets are drawn again from the latest frames, which kept arriving. */
+  release(): void {
+    if (this.pastAt === null) return;
+    this.pastAt = null;
+    this.past.clear();
+    this.pastTime.clear();
+    // Rebuilt rather than updated: a widget with past data and no live data must not keep the past.
+    if (this.render) this.setRender(this.render);
+  }
+
   /** The render answer drawn, null before the first. */
   get answer(): RenderAnswer | null {
     return this.render;
@@ -217,7 +278,7 @@ export class Stage {
     this.render = r;
     // Data of widgets no longer on the board is dropped: memory stays bounded by the widget count.
     const ids = new Set(r.widgets.map((w) => w.id));
-    for (const m of [this.data, this.dataTime, this.states] as Map<string, unknown>[]) {
+    for (const m of [this.data, this.dataTime, this.states, this.past, this.pastTime] as Map<string, unknown>[]) {
       m.forEach((_, id) => {
         if (!ids.has(id)) m.delete(id);
       });
@@ -230,7 +291,8 @@ export class Stage {
     this.stage.style.height = `${r.canvas.height}px`;
     this.layout();
     const ctx: WidgetContext = {
-      now: () => this.now(),
+      // Clocks and "3 min ago" read the moment shown, which is the past while held.
+      now: () => this.shownNow(),
       pixelRatio: () => this.pixelRatio(),
       theme: r.palette,
     };
@@ -246,7 +308,7 @@ export class Stage {
       }
       const p = { widget: w, frame, view };
       this.placed.set(w.id, p);
-      const d = this.data.get(w.id);
+      const d = this.pastAt !== null ? this.past.get(w.id) : this.data.get(w.id);
       if (d) this.applyOne(p, d);
       this.markAge(p);
     }
@@ -274,7 +336,7 @@ export class Stage {
         this.states.set(id, state);
         if (this.opts.onStateChange) this.opts.onStateChange(id, prev, state);
       }
-      if (p) {
+      if (p && this.pastAt === null) {
         this.applyOne(p, f);
         this.markAge(p);
       }
@@ -303,6 +365,16 @@ export class Stage {
    * intervals by the server's clock.
    */
   private markAge(p: Placed): void {
+    if (this.pastAt !== null) {
+      // The past is judged at its own moment, and at least at the roll-ups' step (older moments
+      // come from 10-second roll-ups); the connection has nothing to do with it.
+      const pt = this.pastTime.get(p.widget.id);
+      const pastAge = pt !== undefined ? this.pastAt - pt : -1;
+      const pastOld = this.opts.markOldData === true && agesOut(p.widget.kind) && pastAge >= 0 && isTooOld(pastAge, Math.max(this.refreshMs, ROLLUP_MS));
+      p.frame.setStale(pastOld);
+      p.frame.setAge(pastOld ? ageText(pastAge) : null);
+      return;
+    }
     const t = this.dataTime.get(p.widget.id);
     const age = t !== undefined ? this.clock.now() - t : -1;
     const ages = agesOut(p.widget.kind);
