@@ -38,6 +38,8 @@ type Handler struct {
 	Freeze    func(ctx context.Context, b *Board, variant string, at time.Time) (map[string]json.RawMessage, error)
 	Picture   func(s *Snapshot)
 	Location  *time.Location
+	// Retention is how far back Freeze can go (--history-retention).
+	Retention time.Duration
 }
 
 func (h *Handler) changed(id string) {
@@ -764,5 +766,9 @@ func (h *Handler) frameAt(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(fiber.Map{"board": b.ID, "revision": b.Revision, "variant": variant, "at": at.UnixMilli(), "widgets": data})
+	ans := fiber.Map{"board": b.ID, "revision": b.Revision, "variant": variant, "at": at.UnixMilli(), "widgets": data}
+	if h.Retention > 0 {
+		ans["oldest"] = time.Now().Add(-h.Retention).UnixMilli() // the oldest moment a display can rewind to
+	}
+	return c.JSON(ans)
 }

@@ -152,7 +152,7 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	pictures.store = boardStore
 	bh := &boards.Handler{Store: boardStore, Kinds: kinds, Log: log, Changed: hub.BoardChanged, Images: boards.NewSQLiteImages(db),
 		Playlists: boardStore, Snapshots: boardStore, Freeze: freezer(viewLoader{store: boardStore, kinds: kinds}, store, cfg.Retention),
-		Location: time.Local}
+		Location: time.Local, Retention: cfg.Retention}
 	if pictures.chromium != "" {
 		bh.Picture = pictures.take
 	}

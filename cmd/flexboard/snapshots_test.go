@@ -78,7 +78,7 @@ func TestSnapshots(t *testing.T) {
 	// A display scrubbing back asks for a frame at a past moment.
 	fr := do(t, "GET", fmt.Sprintf("%s/api/v1/boards/%s/frame?at=%d", base, id, now.Add(-4*time.Minute).UnixMilli()), nil)
 	wantStatus(t, fr, 200)
-	if !strings.Contains(string(fr.Body), `,11.11,`) || strings.Contains(string(fr.Body), "22.22") {
+	if !strings.Contains(string(fr.Body), `,11.11,`) || strings.Contains(string(fr.Body), "22.22") || !strings.Contains(string(fr.Body), `"oldest":`) {
 		t.Fatalf("frame 4 minutes back: %s", fr.Body)
 	}
 	wantError(t, do(t, "GET", base+"/api/v1/boards/"+id+"/frame", nil), 400, "invalid", "at", "is required")
