@@ -34,6 +34,11 @@ function start(): void {
     const id = decodeURIComponent(path.split("/")[2] || "");
     void import("./display.ts").then((m) => m.renderDisplay(root, id));
   }
+  // A playlist: boards rotated in kiosk mode (its chunk shares the display's).
+  else if (/^\/p\/[^/]+\/?$/.test(path)) {
+    const id = decodeURIComponent(path.split("/")[2] || "");
+    void import("./playlist.ts").then((m) => m.renderPlaylist(root, id));
+  }
   else renderNotFound(root);
 }
 
