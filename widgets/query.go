@@ -45,7 +45,8 @@ type Query struct {
 	// min, max, sum, count, p50, p95, p99.
 	Reduce string `json:"reduce,omitempty"`
 	// Window is the span reduced (and the span of rate), a duration such as
-	// "1m". In a time-series result it defaults to Step.
+	// "1m". In a time-series result it defaults to Step, or to at least 1m
+	// for the last value and for rate and increase.
 	Window string `json:"window,omitempty"`
 	// Agg combines the series of each group: sum, avg, min, max, count.
 	// Without Agg every series is its own result.
@@ -277,7 +278,14 @@ func (q Query) Compile() (*Compiled, error) {
 	}
 	defWindow := DefaultWindow
 	if c.Range > 0 {
+		// A column reduces its own step; but the last value and a rate
+		// look back at least DefaultWindow, as Prometheus does, so a series
+		// scraped every 30 s still draws a line at a 7.5 s step instead of
+		// one point in four (and a rate has two points to work with).
 		defWindow = c.Step
+		if q.Source != "transactions" && (q.Fn != "" || q.Reduce == "" || q.Reduce == "last") && defWindow < DefaultWindow {
+			defWindow = DefaultWindow
+		}
 	}
 	if c.Window, err = durationField("window", q.Window, defWindow, time.Second, MaxRange); err != nil {
 		return nil, err

@@ -54,7 +54,10 @@ func TestQueryCompile(t *testing.T) {
 		window, rng, step, o time.Duration
 	}{
 		{"Defaults", widgets.Query{Metric: "x"}, time.Minute, 0, 0, 0},
-		{"RangeDefaultsStep", widgets.Query{Metric: "x", Range: "1h"}, 30 * time.Second, time.Hour, 30 * time.Second, 0},
+		{"RangeLastLooksBackAMinute", widgets.Query{Metric: "x", Range: "1h"}, time.Minute, time.Hour, 30 * time.Second, 0},
+		{"RangeAvgWindowIsStep", widgets.Query{Metric: "x", Range: "1h", Reduce: "avg"}, 30 * time.Second, time.Hour, 30 * time.Second, 0},
+		{"RangeRateLooksBackAMinute", widgets.Query{Metric: "x", Range: "15m", Fn: "rate"}, time.Minute, 15 * time.Minute, 8 * time.Second, 0},
+		{"RangeLongStepIsItsWindow", widgets.Query{Metric: "x", Range: "1d"}, 12 * time.Minute, 24 * time.Hour, 12 * time.Minute, 0},
 		{"Days", widgets.Query{Metric: "x", Range: "1d", Step: "15m", Offset: "1d"}, 15 * time.Minute, 24 * time.Hour, 15 * time.Minute, 24 * time.Hour},
 		{"Hitmap", widgets.Query{Source: "transactions"}, 8 * time.Second, 15 * time.Minute, 8 * time.Second, 0},
 	}
