@@ -201,6 +201,16 @@ function boardRow(b: BoardSummary, now: number, offset: number, times: TimeCell[
       { class: "actions" },
       h(
         "a",
+        {
+          class: "btn btn-small btn-primary",
+          href: `/d/${encodeURIComponent(b.id)}`,
+          "data-testid": "link-display",
+          title: "Show the board full screen, as a wall shows it",
+        },
+        "Display",
+      ),
+      h(
+        "a",
         { class: "btn btn-small", href: boardURL(b.id), "data-testid": "link-json", title: "The board as JSON" },
         "JSON",
       ),

@@ -77,6 +77,7 @@ test("home: empty state, then boards listed with escaped names and working links
     assert.equal(await updated.getAttribute("datetime"), board.updated_at);
     assert.match(await updated.getAttribute("title"), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC[+-]\d{2}:\d{2}$/);
 
+    assert.equal(await row.locator('[data-testid="link-display"]').getAttribute("href"), `/d/${board.id}`);
     const jsonHref = await row.locator('[data-testid="link-json"]').getAttribute("href");
     assert.equal(jsonHref, `/api/v1/boards/${board.id}`);
     const exportLink = row.locator('[data-testid="link-export"]');
@@ -96,9 +97,9 @@ test("home: empty state, then boards listed with escaped names and working links
   assert.match(scripts[0], /^\/assets\/main-[A-Z0-9]+\.js$/);
   assert.deepEqual(watch.dialogs, []);
 
-  // Pages that do not exist yet are not linked to.
+  // Pages that do not exist yet (the editor) are not linked to.
   const hrefs = await page.evaluate(() => Array.from(document.querySelectorAll("a[href]"), (a) => a.getAttribute("href")));
-  for (const href of hrefs) assert.doesNotMatch(href, /^\/(d|edit)\//, `link to a page that does not exist: ${href}`);
+  for (const href of hrefs) assert.doesNotMatch(href, /^\/edit\//, `link to a page that does not exist: ${href}`);
 
   // A wall-sized screen shows the whole list without scrollbars.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
