@@ -39,6 +39,14 @@ func TestFirstRunDemo(t *testing.T) {
 	if len(list) != 1 || list[0].(map[string]any)["type"] != "demo" {
 		t.Fatalf("sources = %v", list)
 	}
+	// A demo board on its data, drawable at once.
+	bl := do(t, "GET", p.URL+"/api/v1/boards", nil).JSON(t)["boards"].([]any)
+	if len(bl) != 1 || bl[0].(map[string]any)["name"] != "Demo: shop overview" {
+		t.Fatalf("boards after a first run = %v", bl)
+	}
+	demoBoard := str(bl[0].(map[string]any)["id"])
+	wantStatus(t, do(t, "GET", p.URL+"/api/v1/boards/"+demoBoard+"/render", nil), 200)
+	wantStatus(t, do(t, "DELETE", p.URL+"/api/v1/boards/"+demoBoard, nil), 204)
 	id := str(list[0].(map[string]any)["id"])
 	wantStatus(t, do(t, "DELETE", p.URL+"/api/v1/sources/"+id, nil), 204)
 	if err := p.stop(t, syscall.SIGTERM); err != nil {
@@ -48,6 +56,9 @@ func TestFirstRunDemo(t *testing.T) {
 	p2 := startProcess(t, db, "--demo=true")
 	if list := do(t, "GET", p2.URL+"/api/v1/sources", nil).JSON(t)["sources"].([]any); len(list) != 0 {
 		t.Fatalf("the deleted demo source came back: %v", list)
+	}
+	if bl := do(t, "GET", p2.URL+"/api/v1/boards", nil).JSON(t)["boards"].([]any); len(bl) != 0 {
+		t.Fatalf("the deleted demo board came back: %v", bl)
 	}
 
 	p3 := startProcess(t, filepath.Join(t.TempDir(), "empty.db"))

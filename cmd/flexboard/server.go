@@ -59,6 +59,16 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 	for _, s := range seeded {
 		log.Info("first run: created a demo source, so data flows at once (--demo=false starts empty)", "source", s.ID)
 	}
+	if len(seeded) > 0 {
+		// And a board on its data, so the board list has a moving wall to
+		// open at once. Like the source, it is created once: deleted, it
+		// stays deleted.
+		b, err := boards.NewSQLiteStore(db).CreateBoard(ctx, boards.DemoBoard())
+		if err != nil {
+			return fmt.Errorf("first run: demo board: %w", err)
+		}
+		log.Info("first run: created a demo board", "board", b.ID, "display", "/d/"+b.ID)
+	}
 	if err := manager.Start(ctx, srcStore); err != nil {
 		return fmt.Errorf("start sources: %w", err)
 	}
