@@ -9,7 +9,7 @@ let server;
 let browser;
 
 before(async () => {
-  server = await startServer({ name: "home" });
+  server = await startServer({ name: "home", args: ["--demo=false"] }); // the list starts empty: no first-run demo board
   browser = await launchBrowser({ width: 1920, height: 1080 });
 });
 
