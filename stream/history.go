@@ -210,7 +210,9 @@ func (h *History) Prune(ctx context.Context) {
 	cutoff := h.store.Now() - h.retention.Milliseconds()
 	res, err := h.db.ExecContext(ctx, `DELETE FROM rollups WHERE ts < ?`, cutoff)
 	if err != nil {
-		h.log.Error("history prune", "err", err)
+		if ctx.Err() == nil { // a prune cut short by shutdown is not an error: the next start prunes
+			h.log.Error("history prune", "err", err)
+		}
 		return
 	}
 	n, _ := res.RowsAffected()
@@ -220,7 +222,7 @@ func (h *History) Prune(ctx context.Context) {
 		// Cached ids may point at deleted series: forget them all.
 		h.ids = map[*series]int64{}
 		h.mu.Unlock()
-		if err != nil {
+		if err != nil && ctx.Err() == nil {
 			h.log.Error("history prune series", "err", err)
 		}
 		h.log.Info("history pruned", "rollups", n)
