@@ -13,7 +13,7 @@
 //
 //   FLEXBOARD_BIN=bin/flexboard CHROMIUM=/usr/bin/chromium npm run bench:browser
 
-import { launchBrowser, startServer } from "../browser/harness.mjs";
+import { launchBrowser, startServer, apiRequest } from "../browser/harness.mjs";
 
 const SECONDS = Number(process.env.BENCH_SECONDS || 30);
 
@@ -21,14 +21,9 @@ const server = await startServer({ name: "bench" });
 const browser = await launchBrowser({ width: 1920, height: 1080 });
 
 async function api(method, p, body) {
-  const res = await fetch(server.url + p, {
-    method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${text}`);
-  return JSON.parse(text);
+  const res = await apiRequest(server.url, method, p, body);
+  if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${res.text}`);
+  return res.json();
 }
 
 function board(name, widgets, placements) {

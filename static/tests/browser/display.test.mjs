@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { launchBrowser, resultsDir, screenshot, startServer, watchPage } from "./harness.mjs";
+import { launchBrowser, resultsDir, screenshot, startServer, watchPage, apiRequest, pushPoints, openDisplayPage } from "./harness.mjs";
 import { decodePNG, encodePNG, Image } from "./png.mjs";
 
 let server;
@@ -29,14 +29,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function api(method, p, body) {
-  const res = await fetch(server.url + p, {
-    method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, text, json: () => JSON.parse(text) };
+function api(method, p, body) {
+  return apiRequest(server.url, method, p, body);
 }
 
 async function createBoard(board) {
@@ -45,9 +39,8 @@ async function createBoard(board) {
   return res.json();
 }
 
-async function push(points) {
-  const res = await api("POST", "/api/v1/ingest", { points });
-  assert.ok(res.status >= 200 && res.status < 300, `ingest: ${res.status} ${res.text}`);
+function push(points) {
+  return pushPoints(server.url, points);
 }
 
 /**
@@ -94,11 +87,9 @@ function framedBoard(name) {
   };
 }
 
-/** Opens a display page and waits until its board is drawn and live. */
-async function openDisplay(page, id, query = "") {
-  await page.goto(`${server.url}/d/${encodeURIComponent(id)}${query}`);
-  await page.waitForSelector('[data-testid="display"][data-revision] .fb-widget');
-  await page.waitForFunction(() => document.querySelector('[data-testid="display"] .fb-stage-box')?.getAttribute("data-stream") === "live");
+/** Opens a display page and waits until its board is drawn and its stream live. */
+function openDisplay(page, id, query = "") {
+  return openDisplayPage(page, server.url, id, query);
 }
 
 /** In the page: the geometry a display shows. */

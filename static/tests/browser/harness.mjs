@@ -333,3 +333,30 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file, fullPage: false });
   return file;
 }
+
+/**
+ * Calls the server's API: body is sent as JSON (a Buffer as it is).
+ * Answers {status, headers, text, json()}.
+ */
+export async function apiRequest(baseURL, method, p, body) {
+  const res = await fetch(baseURL + p, {
+    method,
+    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : Buffer.isBuffer(body) ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
+}
+
+/** Pushes points over the JSON ingest; throws unless the server took them. */
+export async function pushPoints(baseURL, points) {
+  const res = await apiRequest(baseURL, "POST", "/api/v1/ingest", { points });
+  if (res.status < 200 || res.status >= 300) throw new Error(`ingest: ${res.status} ${res.text}`);
+}
+
+/** Opens a display page and waits until its board is drawn and its stream live. */
+export async function openDisplayPage(page, baseURL, id, query = "") {
+  await page.goto(`${baseURL}/d/${encodeURIComponent(id)}${query}`);
+  await page.waitForSelector('[data-testid="display"][data-revision] .fb-widget');
+  await page.waitForFunction(() => document.querySelector('[data-testid="display"] .fb-stage-box')?.getAttribute("data-stream") === "live");
+}

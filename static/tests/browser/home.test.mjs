@@ -3,7 +3,7 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { launchBrowser, screenshot, startServer, watchPage } from "./harness.mjs";
+import { launchBrowser, screenshot, startServer, watchPage, apiRequest } from "./harness.mjs";
 
 let server;
 let browser;
@@ -18,14 +18,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function api(method, path, body) {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
+function api(method, p, body) {
+  return apiRequest(server.url, method, p, body);
 }
 
 test("home: empty state, then boards listed with escaped names and working links", async () => {

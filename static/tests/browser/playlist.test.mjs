@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { launchBrowser, resultsDir, screenshot, startServer, watchPage } from "./harness.mjs";
+import { launchBrowser, resultsDir, screenshot, startServer, watchPage, apiRequest } from "./harness.mjs";
 import { decodePNG } from "./png.mjs";
 
 let server;
@@ -46,14 +46,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function api(method, p, body) {
-  const res = await fetch(server.url + p, {
-    method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, text, json: () => JSON.parse(text) };
+function api(method, p, body) {
+  return apiRequest(server.url, method, p, body);
 }
 
 /** A board: its background all round, one big text widget in the middle. */

@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { launchBrowser, resultsDir, startServer, watchPage } from "./harness.mjs";
+import { launchBrowser, resultsDir, startServer, watchPage, apiRequest } from "./harness.mjs";
 
 let server;
 let browser;
@@ -22,14 +22,8 @@ after(async () => {
   await server?.stop();
 });
 
-async function api(method, p, body) {
-  const res = await fetch(server.url + p, {
-    method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, text, json: () => JSON.parse(text) };
+function api(method, p, body) {
+  return apiRequest(server.url, method, p, body);
 }
 
 /** Saves the full-page region of a stage as test-results/NAME.png. */
