@@ -24,9 +24,9 @@ const (
 // DisplayReport is what a display page tells the server about itself: a
 // watchdog reload and why, or an error it could not recover from.
 type DisplayReport struct {
-	Kind    string `json:"kind"`             // "reload", "error" or "info"
-	Reason  string `json:"reason"`           // what happened, e.g. "heap 812 MB over the 768 MB cap"
-	Board   string `json:"board,omitempty"`  // what it was showing
+	Kind    string `json:"kind"`            // "reload", "error" or "info"
+	Reason  string `json:"reason"`          // what happened, e.g. "heap 812 MB over the 768 MB cap"
+	Board   string `json:"board,omitempty"` // what it was showing
 	Variant string `json:"variant,omitempty"`
 	Detail  string `json:"detail,omitempty"` // user agent, uptime, heap …
 }

@@ -111,16 +111,20 @@ func (l *eventLog) forget(board string) {
 }
 
 // list returns up to n events of board and (with pushed) the pushed ones,
-// newest first.
-func (l *eventLog) list(board string, n int, pushed bool) []widgets.Event {
+// newest first, none later than until (unix ms; 0: no bound).
+func (l *eventLog) list(board string, n int, pushed bool, until int64) []widgets.Event {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	var keep func(*widgets.Event) bool
+	if until > 0 {
+		keep = func(e *widgets.Event) bool { return e.TS <= until }
+	}
 	var a, p []widgets.Event
 	if b := l.boards[board]; b != nil {
-		a = b.ring.newest(nil, n, nil)
+		a = b.ring.newest(nil, n, keep)
 	}
 	if pushed {
-		p = l.pushed.newest(nil, n, nil)
+		p = l.pushed.newest(nil, n, keep)
 	}
 	out := make([]widgets.Event, 0, min(n, len(a)+len(p)))
 	for len(out) < n && (len(a) > 0 || len(p) > 0) {
@@ -168,5 +172,5 @@ func (a *BatchAppender) AppendEvent(e *widgets.Event) error {
 // Events returns up to n of a board's state changes and (with pushed) the
 // events pushed over ingest, newest first.
 func (st *Store) Events(board string, n int, pushed bool) []widgets.Event {
-	return st.events.list(board, n, pushed)
+	return st.events.list(board, n, pushed, 0)
 }

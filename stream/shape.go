@@ -44,11 +44,7 @@ func shapeAt(st *Store, board string, w *ViewWidget, at int64) (out widgets.Outp
 		if n <= 0 || n > MaxEventsShown {
 			n = MaxEventsShown
 		}
-		for _, e := range st.events.list(board, MaxBoardEvents+MaxPushedEvents, w.Config.Bool("pushed")) {
-			if e.TS <= at && len(in.Events) < n {
-				in.Events = append(in.Events, e)
-			}
-		}
+		in.Events = st.events.list(board, n, w.Config.Bool("pushed"), at)
 	}
 	return w.Kind.Shape(w.Config, in), newest, true
 }

@@ -146,12 +146,6 @@ func shapeStat(sparkKey, compareKey string) func(cfg Config, in Input) Output {
 	}
 }
 
-// durationOK reports whether s parses as a duration of the query language.
-func durationOK(s string) bool {
-	_, err := ParseDuration(s)
-	return err == nil
-}
-
 // Limits of shaped data.
 const (
 	MaxTableRows = 500

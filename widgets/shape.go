@@ -78,9 +78,6 @@ type Output struct {
 	Newest int64 `json:"newest,omitempty"`
 }
 
-// MarshalWidget encodes an Output the way frames carry it.
-func (o Output) MarshalWidget() ([]byte, error) { return json.Marshal(o) }
-
 // DecodeOutput reads a widget's {state, data} back from JSON (a frame, or
 // data frozen in a snapshot) into the types Shape produced, so WidgetHTML
 // can draw it.
