@@ -39,6 +39,11 @@ package sources
 //	demo_active_users                                           gauge    users online
 //	demo_conversion_ratio                                       gauge    orders per session, 0–1
 //	demo_incident_active            incident                    gauge    1 while that incident plays
+//	demo_url_up                     target, url                 gauge    1 answering, 0 after 3 failed checks in a row
+//	demo_url_success                target, url                 gauge    1 this check answered 200, 0 not
+//	demo_url_response_ms            target, url                 gauge    ms to the end of the answer (5000: timed out)
+//	demo_url_status_code            target, url                 gauge    HTTP status; 0 without an answer
+//	demo_url_cert_days_left         target, url                 gauge    days until its TLS certificate expires
 //
 // Config (all optional): {"services": 24 (1–200), "pods_per_service": 3
 // (1–20), "databases": 40 (1–500), "hosts": 10000 (0–50000), "sites": 420
@@ -51,6 +56,10 @@ package sources
 // 144 million points in the default one-hour memory window, more than the
 // store's default max-points (64 million), and ten times the CPU. A host
 // coming back from host-down reports at once.
+//
+// URL checks: 16 public URLs of the shop (demo_url_*, label target as
+// http_probe's), checked every tick; most are bound to a service and follow
+// it; one certificate is close to expiry.
 //
 // Transactions (the hitmap): service = the service name, label endpoint (2
 // or 3 per service, so 200 services stay under the default max-tx-series of
@@ -70,7 +79,9 @@ package sources
 //	               few hundred queries) slow ~6×, their hitmap band moves up ~6
 //	               buckets; DB locks, connections, slow queries and lag climb.
 //	error-burst    one service answers ~45% errors (red in the hitmap), its
-//	               error counters, ratio and health climb; orders drop.
+//	               error counters, ratio and health climb; orders drop; the
+//	               URL checks of that service (if it has some) fail and go
+//	               down.
 //	host-down      whole sites, ~3% of the hosts (300 of 10,000), send nothing
 //	               at all: grey in a honeycomb; they report again after.
 
@@ -406,6 +417,7 @@ func (r *demoRunner) tick(env Env, now time.Time) {
 	r.emitDatabases(&st)
 	r.emitHosts(&st)
 	r.emitBusiness(&st)
+	r.emitURLChecks(&st)
 	for k, name := range r.incidentLabels {
 		v := 0.0
 		if st.active[k] {

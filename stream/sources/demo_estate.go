@@ -21,6 +21,7 @@ type demoNames struct {
 	hostUp, hostCPU, hostMemory, hostDisk, siteUp, hostsUp                                   []byte
 	queueDepth, cacheHit                                                                     []byte
 	orders, revenue, cartSize, activeUsers, conversion, incidentActive                       []byte
+	urlUp, urlSuccess, urlResponse, urlStatus, urlCertDays                                   []byte
 }
 
 func newDemoNames() demoNames {
@@ -37,6 +38,8 @@ func newDemoNames() demoNames {
 		queueDepth: b("demo_queue_depth"), cacheHit: b("demo_cache_hit_ratio"),
 		orders: b("demo_orders_total"), revenue: b("demo_revenue_total"), cartSize: b("demo_cart_size"),
 		activeUsers: b("demo_active_users"), conversion: b("demo_conversion_ratio"), incidentActive: b("demo_incident_active"),
+		urlUp: b("demo_url_up"), urlSuccess: b("demo_url_success"), urlResponse: b("demo_url_response_ms"),
+		urlStatus: b("demo_url_status_code"), urlCertDays: b("demo_url_cert_days_left"),
 	}
 }
 
@@ -58,6 +61,7 @@ type demoEstate struct {
 	hosts          demoHosts
 	sites          []demoSite
 	business       demoBusiness
+	urls           []demoURL
 	incidentLabels [demoNumIncidents][]stream.LabelPair
 }
 
@@ -70,6 +74,7 @@ func buildDemoEstate(cfg demoConfig, rng *demoRand) demoEstate {
 	e.dbs = buildDemoDatabases(cfg, rng)
 	e.sites, e.hosts = buildDemoHosts(cfg, rng)
 	e.business = buildDemoBusiness(rng)
+	e.urls = buildDemoURLs(e.services)
 	for k, name := range demoIncidentNames {
 		e.incidentLabels[k] = demoLabels("incident", name)
 	}
@@ -149,6 +154,7 @@ type demoService struct {
 	elapsed  []float64
 	// This tick.
 	tps, util, errRate float64
+	slowness           float64 // mean median response time over its normal one
 }
 
 func buildDemoServices(cfg demoConfig, rng *demoRand) []*demoService {
@@ -273,6 +279,7 @@ func (r *demoRunner) tickServices(st *demoTickState) {
 			slow += s.eps[j].weight * s.eps[j].median
 		}
 		slow /= normalMedian
+		s.slowness = slow
 		health := 0.0
 		switch {
 		case ratio > 0.10 || slow > 4:

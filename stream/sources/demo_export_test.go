@@ -54,3 +54,14 @@ func (r *demoRunner) DownHosts() int {
 	}
 	return 0
 }
+
+// URLTargets are the URL checks bound to service.
+func (r *demoRunner) URLTargets(service string) []string {
+	var out []string
+	for i, u := range r.urls {
+		if u.service >= 0 && r.services[u.service].name == service {
+			out = append(out, demoURLSpecs[i].target)
+		}
+	}
+	return out
+}

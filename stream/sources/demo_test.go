@@ -119,7 +119,8 @@ var demoMetrics = []string{
 	"demo_host_up", "demo_hosts_up", "demo_http_error_ratio", "demo_http_errors_total", "demo_http_requests_total",
 	"demo_http_response_ms", "demo_http_tps", "demo_incident_active", "demo_orders_total", "demo_pod_cpu_ratio",
 	"demo_pod_memory_bytes", "demo_pod_restarts_total", "demo_queue_depth", "demo_revenue_total", "demo_service_health",
-	"demo_site_up_ratio",
+	"demo_site_up_ratio", "demo_url_cert_days_left", "demo_url_response_ms", "demo_url_status_code", "demo_url_success",
+	"demo_url_up",
 }
 
 func TestDemoListsMetricsAtFirstTick(t *testing.T) {
@@ -684,5 +685,79 @@ func TestDemoSeed(t *testing.T) {
 	}
 	if a == c {
 		t.Errorf("seeds 7 and 8 gave the same pods: %s", a)
+	}
+}
+
+// TestDemoURLChecks: every URL answers at first; an error burst on a
+// service takes its URL checks down (after 3 failed checks) and they come
+// back when it ends; the others stay up.
+func TestDemoURLChecks(t *testing.T) {
+	g := newDemoRig(t, `{"hosts":0,"services":8,"databases":4}`, demoDay)
+	g.tick()
+	up := func(at time.Time) map[string]float64 {
+		res := g.query(widgets.Query{Metric: "demo_url_up", Agg: "max", GroupBy: []string{"target"}}, at)
+		out := map[string]float64{}
+		for _, s := range res.Series {
+			out[s.Labels["target"]] = s.Value
+		}
+		return out
+	}
+	first := up(g.now)
+	if len(first) != 16 {
+		t.Fatalf("%d URL targets, want 16: %v", len(first), first)
+	}
+	for target, v := range first {
+		if v != 1 {
+			t.Errorf("%s up = %v at the first tick, want 1", target, v)
+		}
+	}
+	certs := g.query(widgets.Query{Metric: "demo_url_cert_days_left", Agg: "min"}, g.now)
+	if v := certs.Series[0].Value; v > 14 || v < 1 {
+		t.Errorf("the soonest certificate expiry is %v days away, want one under 14 (a warning on a wall)", v)
+	}
+	g.run(30 * time.Second)
+	resp := g.query(widgets.Query{Metric: "demo_url_response_ms", Reduce: "avg", Window: "30s", Agg: "max", GroupBy: []string{"target"}}, g.now)
+	for _, s := range resp.Series {
+		if s.Value < 10 || s.Value > 1500 {
+			t.Errorf("%s answers in %v ms on average, want tens to hundreds", s.Labels["target"], s.Value)
+		}
+	}
+
+	// Replay the burst until it lands on a service with URL checks (Play
+	// replaces a playing burst and draws again).
+	var svc string
+	var targets []string
+	for i := 0; i < 50 && len(targets) == 0; i++ {
+		if err := g.r.Play("error-burst", 2*time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		svc = g.r.ErrorBurstService()
+		targets = g.r.URLTargets(svc)
+	}
+	if len(targets) == 0 {
+		t.Fatal("no error burst landed on a service with URL checks")
+	}
+	start := g.now
+	g.run(time.Minute)
+	during := up(g.now)
+	code := g.query(widgets.Query{Metric: "demo_url_status_code", Reduce: "max", Window: "20s", Agg: "max",
+		Match: []widgets.Matcher{demoEq("target", targets[0])}}, g.now)
+	if v := code.Series[0].Value; v != 503 {
+		t.Errorf("%s: highest status code in 20 s of the burst on %s = %v, want 503", targets[0], svc, v)
+	}
+	for target, v := range during {
+		want := 1.0
+		if slices.Contains(targets, target) {
+			want = 0
+		}
+		if v != want {
+			t.Errorf("%s up = %v a minute into the burst on %s (its checks: %v), want %v", target, v, svc, targets, want)
+		}
+	}
+	g.run(start.Add(2*time.Minute + 30*time.Second).Sub(g.now))
+	for target, v := range up(g.now) {
+		if v != 1 {
+			t.Errorf("%s up = %v 30 s after the burst ended, want 1", target, v)
+		}
 	}
 }
