@@ -39,6 +39,11 @@ function start(): void {
     const id = decodeURIComponent(path.split("/")[2] || "");
     void import("./playlist.ts").then((m) => m.renderPlaylist(root, id));
   }
+  // The board editor (its chunk brings gridstack, the stage's widgets and ECharts).
+  else if (/^\/edit\/[^/]+\/?$/.test(path)) {
+    const id = decodeURIComponent(path.split("/")[2] || "");
+    void import("./editor/editor.ts").then((m) => m.renderEditor(root, id));
+  }
   else renderNotFound(root);
 }
 
