@@ -64,12 +64,21 @@ export interface RenderAnswer {
   widgets: RenderWidget[];
 }
 
-/** One config field of a kind. */
+/** One config field of a kind (widgets/kind.go Field). */
 export interface KindField {
   name: string;
   label: string;
   type: string;
   description: string;
+  /** The value a new widget starts with; undefined when the kind gives none (a colour: the theme's). */
+  default?: unknown;
+  /** The allowed values of an enum field; [] otherwise. */
+  enum: string[];
+  /** Bounds of a number or integer field; null when unbounded. */
+  min: number | null;
+  max: number | null;
+  /** Characters allowed in a string or text field; 0: the server's default (MaxStringLength). */
+  maxLength: number;
 }
 
 /** A widget kind as GET /api/v1/widgets/kinds lists it. */
@@ -87,6 +96,8 @@ export interface KindInfo {
 export interface KindsAnswer {
   kinds: KindInfo[];
   palette: Theme[];
+  /** Every state in palette order, as the server lists them; STATES when it does not say. */
+  states?: string[];
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -178,7 +189,18 @@ export function parseKinds(body: unknown): KindsAnswer {
     if (Array.isArray(k["config"])) {
       for (const f of k["config"] as unknown[]) {
         if (!isRecord(f)) continue;
-        fields.push({ name: str(f["name"]), label: str(f["label"]), type: str(f["type"]), description: str(f["description"]) });
+        const field: KindField = {
+          name: str(f["name"]),
+          label: str(f["label"]),
+          type: str(f["type"]),
+          description: str(f["description"]),
+          enum: Array.isArray(f["enum"]) ? (f["enum"] as unknown[]).map(str) : [],
+          min: typeof f["min"] === "number" && Number.isFinite(f["min"]) ? f["min"] : null,
+          max: typeof f["max"] === "number" && Number.isFinite(f["max"]) ? f["max"] : null,
+          maxLength: num(f["max_length"]),
+        };
+        if ("default" in f && f["default"] !== null) field.default = f["default"];
+        fields.push(field);
       }
     }
     kinds.push({
@@ -192,7 +214,9 @@ export function parseKinds(body: unknown): KindsAnswer {
     });
   }
   const palette = Array.isArray(body["palette"]) ? (body["palette"] as unknown[]).map(parseTheme) : [];
-  return { kinds, palette };
+  const out: KindsAnswer = { kinds, palette };
+  if (Array.isArray(body["states"])) out.states = (body["states"] as unknown[]).map(str).filter((s) => s !== "");
+  return out;
 }
 
 /** Returns the render URL of a board. */
