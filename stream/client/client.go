@@ -529,9 +529,15 @@ func (s *Subscription) connect() (live bool, retry time.Duration, err error) {
 	})
 	defer timer.Stop()
 
+	// Reads take no context (coder/websocket arms a context watcher per
+	// read otherwise, a measurable cost per frame for load tools holding
+	// thousands of displays): closing the subscription closes the socket.
+	stopWatch := context.AfterFunc(s.ctx, func() { conn.CloseNow() })
+	defer stopWatch()
+
 	var buf bytes.Buffer
 	for {
-		typ, r, err := conn.Reader(s.ctx)
+		typ, r, err := conn.Reader(context.Background())
 		if err == nil {
 			buf.Reset()
 			_, err = buf.ReadFrom(r)
@@ -735,7 +741,142 @@ func decodeFrame(msg []byte, headerOnly bool) (Frame, error) {
 }
 
 // decodeHeader reads the top-level fields up to "widgets" and stops there.
+// The messages the server sends most (update, snapshot, ping) hold only
+// plain strings and integers before "widgets": scanHeader reads those
+// without allocating; anything else goes through encoding/json.
 func decodeHeader(msg []byte, w *wireFrame) error {
+	if scanHeader(msg, w) {
+		return nil
+	}
+	*w = wireFrame{}
+	return decodeHeaderJSON(msg, w)
+}
+
+// scanHeader is decodeHeader's fast path: it returns false, leaving w in
+// any state, when msg holds anything but escape-free strings and integers
+// before "widgets" (or its end).
+func scanHeader(msg []byte, w *wireFrame) bool {
+	i := skipSpace(msg, 0)
+	if i >= len(msg) || msg[i] != '{' {
+		return false
+	}
+	i++
+	for first := true; ; first = false {
+		i = skipSpace(msg, i)
+		if i >= len(msg) {
+			return false
+		}
+		if msg[i] == '}' {
+			return true
+		}
+		if !first {
+			if msg[i] != ',' {
+				return false
+			}
+			i = skipSpace(msg, i+1)
+		}
+		key, j, ok := scanString(msg, i)
+		if !ok {
+			return false
+		}
+		i = skipSpace(msg, j)
+		if i >= len(msg) || msg[i] != ':' {
+			return false
+		}
+		i = skipSpace(msg, i+1)
+		if string(key) == "widgets" {
+			return true
+		}
+		var str *string
+		var num *int64
+		var unum *uint64
+		var small *int
+		switch string(key) {
+		case "type":
+			str = &w.Type
+		case "epoch":
+			str = &w.Epoch
+		case "variant":
+			str = &w.Variant
+		case "seq":
+			unum = &w.Seq
+		case "ts":
+			num = &w.TS
+		case "ingest_ts":
+			num = &w.IngestTS
+		case "server_time":
+			num = &w.ServerTime
+		case "revision":
+			num = &w.Revision
+		case "refresh_ms":
+			num = &w.RefreshMS
+		case "reconnect_ms":
+			num = &w.ReconnectMS
+		case "protocol":
+			small = &w.Protocol
+		default:
+			return false // "board" and anything unknown: the slow path
+		}
+		if str != nil {
+			v, j, ok := scanString(msg, i)
+			if !ok {
+				return false
+			}
+			*str, i = string(v), j
+			continue
+		}
+		j = i
+		if j < len(msg) && msg[j] == '-' {
+			j++
+		}
+		for j < len(msg) && msg[j] >= '0' && msg[j] <= '9' {
+			j++
+		}
+		digits := msg[i:j]
+		var err error
+		switch {
+		case unum != nil:
+			*unum, err = strconv.ParseUint(string(digits), 10, 64)
+		case num != nil:
+			*num, err = strconv.ParseInt(string(digits), 10, 64)
+		default:
+			var n int64
+			n, err = strconv.ParseInt(string(digits), 10, 32)
+			*small = int(n)
+		}
+		if err != nil {
+			return false
+		}
+		i = j
+	}
+}
+
+// scanString reads a JSON string without escapes starting at msg[i]: its
+// contents and the index after its closing quote.
+func scanString(msg []byte, i int) ([]byte, int, bool) {
+	if i >= len(msg) || msg[i] != '"' {
+		return nil, 0, false
+	}
+	for j := i + 1; j < len(msg); j++ {
+		switch c := msg[j]; {
+		case c == '"':
+			return msg[i+1 : j], j + 1, true
+		case c == '\\' || c < 0x20 || c >= 0x80:
+			return nil, 0, false
+		}
+	}
+	return nil, 0, false
+}
+
+func skipSpace(msg []byte, i int) int {
+	for i < len(msg) && (msg[i] == ' ' || msg[i] == '\t' || msg[i] == '\n' || msg[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// decodeHeaderJSON is decodeHeader with encoding/json.
+func decodeHeaderJSON(msg []byte, w *wireFrame) error {
 	dec := json.NewDecoder(bytes.NewReader(msg))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return errors.New("not a JSON object")
