@@ -444,11 +444,17 @@ const fanoutChunk = 256
 // a display whose socket is full gets a goroutine of its own for the
 // rest (see client.kick), so no display delays another.
 func fanout(cs []*client) {
+	if len(cs) == 0 {
+		return
+	}
+	st := &cs[0].hub.Stats
 	w := min(runtime.GOMAXPROCS(0), (len(cs)+fanoutChunk-1)/fanoutChunk)
 	if w <= 1 {
+		var t tally
 		for _, c := range cs {
-			c.kick()
+			c.kick(&t)
 		}
+		t.addTo(st)
 		return
 	}
 	var wg sync.WaitGroup
@@ -458,9 +464,11 @@ func fanout(cs []*client) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var t tally
 			for _, c := range part {
-				c.kick()
+				c.kick(&t)
 			}
+			t.addTo(st)
 		}()
 	}
 	wg.Wait()
@@ -626,6 +634,9 @@ type Histogram struct {
 }
 
 func newHistogram(bounds []float64) Histogram {
+	if len(bounds) >= len(localHistogram{}.counts) {
+		panic("stream: a Histogram has at most 15 bounds")
+	}
 	return Histogram{Bounds: bounds, counts: make([]atomic.Int64, len(bounds)+1)}
 }
 
@@ -638,6 +649,37 @@ func (h *Histogram) Observe(sec float64) {
 	h.counts[i].Add(1)
 	h.sum.Add(int64(sec * 1e6))
 	h.n.Add(1)
+}
+
+// localHistogram counts observations for a Histogram without atomics,
+// for one goroutine; addTo adds them to the Histogram.
+type localHistogram struct {
+	counts [16]int64 // by bucket index; Histograms have at most 15 bounds
+	sum    int64     // microseconds
+	n      int64
+}
+
+func (l *localHistogram) observe(h *Histogram, sec float64) {
+	i := 0
+	for i < len(h.Bounds) && sec > h.Bounds[i] {
+		i++
+	}
+	l.counts[i]++
+	l.sum += int64(sec * 1e6)
+	l.n++
+}
+
+func (l *localHistogram) addTo(h *Histogram) {
+	if l.n == 0 {
+		return
+	}
+	for i := range h.counts {
+		if l.counts[i] != 0 {
+			h.counts[i].Add(l.counts[i])
+		}
+	}
+	h.sum.Add(l.sum)
+	h.n.Add(l.n)
 }
 
 // Snapshot returns cumulative bucket counts, the sum in seconds and the count.

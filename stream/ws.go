@@ -148,6 +148,12 @@ type client struct {
 	built  time.Time // when rest's frame was built
 	broken bool      // a write failed part way: no close frame can follow
 
+	// tryWrite's arguments and results (mu held), and its callback.
+	wb      []byte
+	wn      int
+	werr    error
+	writeFD func(fd uintptr) bool
+
 	qmu  sync.Mutex
 	ctrl [][]byte // framed messages to send before the next frame, bounded
 
@@ -183,10 +189,14 @@ func (c *client) sendControl(msg []byte) {
 // kick delivers what the display lacks without ever waiting: here if the
 // connection is free and its socket takes it, else by the goroutine that
 // holds it or by a goroutine started for it.
-func (c *client) kick() {
+//
+// t, when not nil, collects the counts of what was written, for the caller
+// to add to the hub's shared counters once (the fan-out goroutines would
+// otherwise contend for their cache lines at every write).
+func (c *client) kick(t *tally) {
 	c.pending.Store(true)
 	if c.mu.TryLock() {
-		c.flush(false)
+		c.flush(false, t)
 	}
 }
 
@@ -195,10 +205,10 @@ var errWouldBlock = errors.New("socket full")
 // flush delivers until nothing is pending and releases mu, which the
 // caller holds. With block false it hands over to drain (and mu with it)
 // rather than wait for the socket.
-func (c *client) flush(block bool) {
+func (c *client) flush(block bool, t *tally) {
 	for {
 		for c.pending.Swap(false) && !c.quit.Load() {
-			err := c.deliver(block)
+			err := c.deliver(block, t)
 			if err == errWouldBlock {
 				go c.drain()
 				return
@@ -228,16 +238,16 @@ func (c *client) drain() {
 		c.mu.Unlock()
 		return
 	}
-	c.written(len(b), built)
+	c.written(len(b), built, nil)
 	c.pending.Store(true)
-	c.flush(true)
+	c.flush(true, nil)
 }
 
 // deliver sends pending control messages, then the frame the display lacks.
 // Layout messages go first: the group queues a "board" message before it
 // publishes the frame computed for that layout, so sending them first keeps
 // a display from getting data of a widget before the layout that places it.
-func (c *client) deliver(block bool) error {
+func (c *client) deliver(block bool, t *tally) error {
 	for {
 		c.qmu.Lock()
 		var msg []byte
@@ -253,7 +263,7 @@ func (c *client) deliver(block bool) error {
 		if msg == nil {
 			break
 		}
-		if err := c.send(msg, time.Time{}, block); err != nil {
+		if err := c.send(msg, time.Time{}, block, t); err != nil {
 			return err
 		}
 	}
@@ -262,14 +272,14 @@ func (c *client) deliver(block bool) error {
 		return nil
 	}
 	c.sent = seq // once handed to the socket, drain finishes it or the display is closed
-	return c.send(wire, built, block)
+	return c.send(wire, built, block, t)
 }
 
-func (c *client) send(b []byte, built time.Time, block bool) error {
+func (c *client) send(b []byte, built time.Time, block bool, t *tally) error {
 	err := c.put(b, block)
 	switch err {
 	case nil:
-		c.written(len(b), built)
+		c.written(len(b), built, t)
 	case errWouldBlock:
 		c.built = built
 	}
@@ -307,18 +317,14 @@ func (c *client) put(b []byte, block bool) error {
 	return nil
 }
 
-// tryWrite is one write(2) on the non-blocking socket: what it takes.
+// tryWrite is one write(2) on the non-blocking socket: what it takes. mu
+// is held; the write's arguments and results live in the client so that a
+// write allocates nothing.
 func (c *client) tryWrite(b []byte) (int, error) {
-	var n int
-	var werr error
-	err := c.raw.Write(func(fd uintptr) bool {
-		for {
-			n, werr = syscall.Write(int(fd), b)
-			if werr != syscall.EINTR {
-				return true // never wait for writability: drain does
-			}
-		}
-	})
+	c.wb = b
+	err := c.raw.Write(c.writeFD)
+	n, werr := c.wn, c.werr
+	c.wb, c.werr = nil, nil
 	if err != nil {
 		return 0, err
 	}
@@ -331,13 +337,47 @@ func (c *client) tryWrite(b []byte) (int, error) {
 	return n, nil
 }
 
-func (c *client) written(n int, built time.Time) {
+// writeTo is tryWrite's callback for raw.Write (bound once per client, as
+// writeFD).
+func (c *client) writeTo(fd uintptr) bool {
+	for {
+		c.wn, c.werr = syscall.Write(int(fd), c.wb)
+		if c.werr != syscall.EINTR {
+			return true // never wait for writability: drain does
+		}
+	}
+}
+
+func (c *client) written(n int, built time.Time, t *tally) {
+	if t != nil {
+		t.frames++
+		t.bytes += int64(n)
+		if !built.IsZero() {
+			t.fanout.observe(&c.hub.Stats.Fanout, time.Since(built).Seconds())
+		}
+		return
+	}
 	st := &c.hub.Stats
 	st.FramesWritten.Add(1)
 	st.BytesWritten.Add(int64(n))
 	if !built.IsZero() {
 		st.Fanout.Observe(time.Since(built).Seconds())
 	}
+}
+
+// tally counts writes of one fan-out goroutine, added to the hub's
+// Stats once at its end.
+type tally struct {
+	frames, bytes int64
+	fanout        localHistogram
+}
+
+func (t *tally) addTo(st *HubStats) {
+	if t.frames > 0 {
+		st.FramesWritten.Add(t.frames)
+		st.BytesWritten.Add(t.bytes)
+	}
+	t.fanout.addTo(&st.Fanout)
 }
 
 // failed handles a write error (mu held): a write that timed out is a
@@ -375,6 +415,7 @@ func (s *StreamHandler) serve(conn *websocket.Conn, o *opening) {
 	}
 	if sc, ok := c.nc.(syscall.Conn); ok {
 		c.raw, _ = sc.SyscallConn()
+		c.writeFD = c.writeTo
 	}
 	// Held from before the group can see c until hello, board and the
 	// first frame are written: a tick meanwhile only sets pending.
@@ -395,7 +436,7 @@ func (s *StreamHandler) serve(conn *websocket.Conn, o *opening) {
 	// back of mu: pongs are queued instead, a close is answered in kind.
 	conn.SetPingHandler(func(data string) error {
 		c.queue(wsFrame(0xA, []byte(data)))
-		c.kick()
+		c.kick(nil)
 		return nil
 	})
 	conn.SetCloseHandler(func(code int, _ string) error {
@@ -432,13 +473,13 @@ func (s *StreamHandler) serve(conn *websocket.Conn, o *opening) {
 	if resume != nil && g.canResume(resume.epoch, resume.seq) {
 		c.sent = resume.seq
 	}
-	if err := c.send(wsText(hello), time.Time{}, true); err != nil {
+	if err := c.send(wsText(hello), time.Time{}, true, nil); err != nil {
 		c.failed(err)
-	} else if err := c.send(wsText(boardMsg), time.Time{}, true); err != nil {
+	} else if err := c.send(wsText(boardMsg), time.Time{}, true, nil); err != nil {
 		c.failed(err)
 	}
 	c.pending.Store(true)
-	c.flush(true)
+	c.flush(true, nil)
 
 	c.readLoop()
 	c.close(0, "")
@@ -505,6 +546,6 @@ func (c *client) readLoop() {
 			c.sent = m.Seq
 		}
 		c.pending.Store(true)
-		c.flush(true)
+		c.flush(true, nil)
 	}
 }
