@@ -17,6 +17,17 @@
 //     channel per tick and writing with a deadline, as the hub's writers
 //     do, without websocket or JSON code.
 //
+// Two kinds of reading end (--sink-kind):
+//
+//   - raw (the default): one goroutine per socket reading into a 4 KB
+//     buffer, the least a reader can do.
+//   - display: each socket is opened as a Flexboard display by the same
+//     code as flexboard loadtest's displays (stream/client with HeaderOnly,
+//     over github.com/coder/websocket): the writer answers the websocket
+//     handshake and a hello, then writes the frames. The readers then cost
+//     the machine what the load tool's cost, so the writer's kernel time is
+//     measured against the same reading ends as the server's.
+//
 // It only connects to loopback addresses and stops after --duration.
 package main
 
@@ -59,6 +70,7 @@ type config struct {
 	board    string
 	mode     string // loop, goroutines or both
 	json     bool
+	sinkKind string // raw or display
 	// inProcessSink reads in this process (tests): the CPU figures then
 	// include the reading.
 	inProcessSink bool
@@ -67,6 +79,7 @@ type config struct {
 // result is one writer's measurement.
 type result struct {
 	Mode          string  `json:"mode"`
+	Sink          string  `json:"sink"`
 	Conns         int     `json:"conns"`
 	Rate          float64 `json:"rate_per_conn"`
 	FrameBytes    int     `json:"frame_bytes"` // on the wire, websocket header included
@@ -90,6 +103,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var c config
 	sink := fs.String("sink", "", "internal: connect --conns sockets to this address and read them")
+	fs.StringVar(&c.sinkKind, "sink-kind", "raw", "the reading ends: raw (plain reads) or display (flexboard loadtest's display client)")
 	fs.IntVar(&c.conns, "conns", 1000, "sockets to write to (1 to 20000)")
 	fs.Float64Var(&c.rate, "rate", 1, "frames per second per socket")
 	fs.DurationVar(&c.duration, "duration", 60*time.Second, "how long each writer is measured (at most 30m)")
@@ -103,8 +117,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	if c.sinkKind != "raw" && c.sinkKind != "display" {
+		fmt.Fprintln(stderr, "rawtcp: --sink-kind is raw or display")
+		return 2
+	}
 	if *sink != "" {
-		if err := runSink(ctx, *sink, c.conns, nil); err != nil {
+		run := runSink
+		if c.sinkKind == "display" {
+			run = runDisplaySink
+		}
+		if err := run(ctx, *sink, c.conns, nil); err != nil {
 			fmt.Fprintf(stderr, "rawtcp sink: %v\n", err)
 			return 1
 		}
@@ -256,13 +278,17 @@ func measure(ctx context.Context, c config, mode string, frame []byte) (result, 
 	var child *exec.Cmd
 	if c.inProcessSink {
 		sinkErr = make(chan error, 1)
-		go func() { sinkErr <- runSink(ctx, ln.Addr().String(), c.conns, nil) }()
+		run := runSink
+		if c.sinkKind == "display" {
+			run = runDisplaySink
+		}
+		go func() { sinkErr <- run(ctx, ln.Addr().String(), c.conns, nil) }()
 	} else {
 		exe, err := os.Executable()
 		if err != nil {
 			return result{}, err
 		}
-		child = exec.CommandContext(ctx, exe, "--sink", ln.Addr().String(), "--conns", strconv.Itoa(c.conns))
+		child = exec.CommandContext(ctx, exe, "--sink", ln.Addr().String(), "--conns", strconv.Itoa(c.conns), "--sink-kind", c.sinkKind)
 		child.Stderr = os.Stderr
 		if err := child.Start(); err != nil {
 			return result{}, fmt.Errorf("start the sink: %w", err)
@@ -281,6 +307,12 @@ func measure(ctx context.Context, c config, mode string, frame []byte) (result, 
 		cn, err := ln.Accept()
 		if err != nil {
 			return result{}, fmt.Errorf("accept socket %d of %d: %w", len(conns)+1, c.conns, err)
+		}
+		if c.sinkKind == "display" {
+			if err := acceptDisplay(cn); err != nil {
+				cn.Close()
+				return result{}, fmt.Errorf("handshake of socket %d: %w", len(conns)+1, err)
+			}
 		}
 		conns = append(conns, cn)
 	}
@@ -361,7 +393,7 @@ func measure(ctx context.Context, c config, mode string, frame []byte) (result, 
 			return result{}, err
 		}
 	}
-	r := result{Mode: mode, Conns: c.conns, Rate: c.rate, FrameBytes: len(frame), Seconds: elapsed,
+	r := result{Mode: mode, Sink: c.sinkKind, Conns: c.conns, Rate: c.rate, FrameBytes: len(frame), Seconds: elapsed,
 		FramesWritten: written.Load(), CPUSeconds: cpu, CPUCores: cpu / elapsed, WriteErrors: errs.Load()}
 	r.FramesPerSec = float64(r.FramesWritten) / elapsed
 	if r.FramesWritten > 0 {
