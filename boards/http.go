@@ -40,6 +40,10 @@ type Handler struct {
 	Location  *time.Location
 	// Retention is how far back Freeze can go (--history-retention).
 	Retention time.Duration
+	// Preview, if set, shapes every widget of a board variant now, as the
+	// stream's snapshot message carries them; it mounts POST
+	// /boards/preview, the editor's live preview of a draft.
+	Preview func(ctx context.Context, b *Board, variant string) (map[string]json.RawMessage, error)
 }
 
 func (h *Handler) changed(id string) {
@@ -52,7 +56,11 @@ func (h *Handler) changed(id string) {
 func (h *Handler) Register(r fiber.Router) {
 	r.Get("/boards", h.list)
 	r.Post("/boards", h.create)
+	r.Get("/templates", h.templates)
 	r.Post("/boards/import", h.importBoard)
+	if h.Preview != nil {
+		r.Post("/boards/preview", h.preview)
+	}
 	r.Get("/boards/:id", h.get)
 	r.Put("/boards/:id", h.update)
 	r.Delete("/boards/:id", h.delete)
@@ -121,20 +129,76 @@ func (h *Handler) valid(content *Content) error {
 	return content.Validate(h.Kinds)
 }
 
+// createRequest is the body of a create: a board's content, or the id of
+// a template to start from (with, optionally, its own name and
+// description).
+type createRequest struct {
+	writeRequest
+	Template string `json:"template"`
+}
+
 func (h *Handler) create(c *fiber.Ctx) error {
-	var req writeRequest
+	var req createRequest
 	if err := httpx.DecodeJSON(c, &req, MaxBodyBytes); err != nil {
 		return err
 	}
-	if err := h.valid(&req.Content); err != nil {
+	content := req.Content
+	if req.Template != "" {
+		tpl, ok := FindTemplate(req.Template)
+		if !ok {
+			return errs.Invalidf("template", "%q is not a template; templates: %s", clip(req.Template), strings.Join(TemplateIDs(), ", "))
+		}
+		if len(req.Widgets) > 0 || len(req.Variants) > 0 || len(req.Walls) > 0 {
+			return errs.Invalidf("template", "a board made from a template takes its widgets and variants from it: send only template, and optionally name and description")
+		}
+		content = tpl.Content
+		if name := strings.TrimSpace(req.Name); name != "" {
+			content.Name = req.Name
+		}
+		if desc := strings.TrimSpace(req.Description); desc != "" {
+			content.Description = req.Description
+		}
+	}
+	if err := h.valid(&content); err != nil {
 		return err
 	}
-	b, err := h.Store.CreateBoard(c.UserContext(), req.Content)
+	b, err := h.Store.CreateBoard(c.UserContext(), content)
 	if err != nil {
 		return err
 	}
-	h.Log.Info("board created", "id", b.ID, "name", b.Name)
+	h.Log.Info("board created", "id", b.ID, "name", b.Name, "template", req.Template)
 	return created(c, b)
+}
+
+// TemplateSummary is a template as GET /templates lists it.
+type TemplateSummary struct {
+	ID          string            `json:"id"`
+	Name        string            `json:"name"`
+	Description string            `json:"description"`
+	Variants    []TemplateVariant `json:"variants"`
+	Widgets     int               `json:"widgets"`
+}
+
+// TemplateVariant names a template's variant and its canvas size.
+type TemplateVariant struct {
+	Name   string `json:"name"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+}
+
+// templates lists the templates a board can be created from.
+func (h *Handler) templates(c *fiber.Ctx) error {
+	ts := Templates()
+	out := make([]TemplateSummary, len(ts))
+	for i, t := range ts {
+		s := TemplateSummary{ID: t.ID, Name: t.Name, Description: t.Description, Widgets: len(t.Content.Widgets),
+			Variants: make([]TemplateVariant, len(t.Content.Variants))}
+		for j, v := range t.Content.Variants {
+			s.Variants[j] = TemplateVariant{Name: v.Name, Width: v.Canvas.Width, Height: v.Canvas.Height}
+		}
+		out[i] = s
+	}
+	return c.JSON(out)
 }
 
 func created(c *fiber.Ctx, b *Board) error {
@@ -452,6 +516,52 @@ func (h *Handler) render(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	return c.JSON(r)
+}
+
+// Preview is the answer of POST /boards/preview: what GET
+// /boards/{id}/render and the stream's snapshot message would answer for
+// the draft.
+type Preview struct {
+	Render *Rendered                  `json:"render"`
+	Frame  map[string]json.RawMessage `json:"frame"`
+}
+
+// preview draws a draft the editor has not saved: the body is a board's
+// content as PUT takes it, validated the same way (the same error for the
+// same mistake), and nothing is stored. ?variant= and ?theme= are those of
+// render.
+func (h *Handler) preview(c *fiber.Ctx) error {
+	var req writeRequest
+	if err := httpx.DecodeJSON(c, &req, MaxBodyBytes); err != nil {
+		return err
+	}
+	if err := h.valid(&req.Content); err != nil {
+		return err
+	}
+	// A draft of a stored board keeps its id and revision, so the render
+	// and the events widget read as the board's.
+	b := &Board{ID: req.ID, Content: req.Content}
+	if req.Revision != nil {
+		b.Revision = *req.Revision
+	}
+	variant := c.Query("variant")
+	if _, err := b.FindVariant(variant); err != nil {
+		names := make([]string, len(b.Variants))
+		for i, v := range b.Variants {
+			names[i] = v.Name
+		}
+		return errs.Invalidf("variant", "the draft has no variant %q; its variants: %s", clip(variant), strings.Join(names, ", "))
+	}
+	r, err := Render(b, variant, c.Query("theme"), h.Kinds)
+	if err != nil {
+		return err
+	}
+	frame, err := h.Preview(c.UserContext(), b, r.Variant)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(Preview{Render: r, Frame: frame})
 }
 
 // uploadImage takes the image's bytes as the body (any image Content-Type;

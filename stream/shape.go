@@ -54,12 +54,26 @@ func shapeAt(st *Store, board string, w *ViewWidget, at int64) (out widgets.Outp
 // snapshot: the same {state, data} a display received at that moment,
 // without changing live states or events. Kinds without data are absent.
 func (st *Store) Freeze(view *View, at int64) map[string]json.RawMessage {
+	return st.freeze(view, at, false)
+}
+
+// Frame shapes every widget of view now (unix ms) as a stream's snapshot
+// message carries it, {state, data, newest}, without changing live states
+// or events: what an editor previews for a draft no display streams.
+func (st *Store) Frame(view *View, now int64) map[string]json.RawMessage {
+	return st.freeze(view, now, true)
+}
+
+func (st *Store) freeze(view *View, at int64, withNewest bool) map[string]json.RawMessage {
 	out := make(map[string]json.RawMessage, len(view.Widgets))
 	for i := range view.Widgets {
 		w := &view.Widgets[i]
-		o, _, ok := shapeAt(st, view.Board, w, at)
+		o, newest, ok := shapeAt(st, view.Board, w, at)
 		if !ok {
 			continue
+		}
+		if withNewest {
+			o.Newest = newest
 		}
 		b, err := json.Marshal(o)
 		if err != nil {

@@ -162,6 +162,7 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	pictures.store = boardStore
 	bh := &boards.Handler{Store: boardStore, Kinds: kinds, Log: log, Changed: hub.BoardChanged, Images: boards.NewSQLiteImages(db),
 		Playlists: boardStore, Snapshots: boardStore, Freeze: freezer(viewLoader{store: boardStore, kinds: kinds}, store, cfg.Retention),
+		Preview:  previewer(viewLoader{store: boardStore, kinds: kinds}, store),
 		Location: time.Local, Retention: cfg.Retention}
 	if pictures.chromium != "" {
 		bh.Picture = pictures.take
@@ -181,9 +182,10 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 		return nil, fmt.Errorf("load the embedded front end: %w", err)
 	}
 	pages.Register(app)
-	app.Get("/widgets", pages.Page) // the widget catalogue
-	app.Get("/d/:id", pages.Page)   // a board on a wall display
-	app.Get("/p/:id", pages.Page)   // a playlist rotating boards
+	app.Get("/widgets", pages.Page)  // the widget catalogue
+	app.Get("/d/:id", pages.Page)    // a board on a wall display
+	app.Get("/edit/:id", pages.Page) // the board editor
+	app.Get("/p/:id", pages.Page)    // a playlist rotating boards
 	return app, nil
 }
 

@@ -80,6 +80,21 @@ func freezer(l viewLoader, store *stream.Store, retention time.Duration) func(ct
 	}
 }
 
+// previewer shapes every widget of a board variant now, from the live
+// store, the way a display's snapshot message carries them: the editor's
+// live preview of a draft that is not saved (so no display streams it).
+// It builds the view as the hub does (viewOf) and shapes it as snapshots
+// do (Store.Frame), without touching the board's live states or events.
+func previewer(l viewLoader, store *stream.Store) func(ctx context.Context, b *boards.Board, variant string) (map[string]json.RawMessage, error) {
+	return func(ctx context.Context, b *boards.Board, variant string) (map[string]json.RawMessage, error) {
+		view, err := l.viewOf(b, variant)
+		if err != nil {
+			return nil, err
+		}
+		return store.Frame(view, time.Now().UnixMilli()), nil
+	}
+}
+
 // viewWidget compiles what the hub runs for one widget: its kind, its config
 // with defaults and its expanded queries.
 func (l viewLoader) viewWidget(w *boards.Widget) (stream.ViewWidget, error) {
