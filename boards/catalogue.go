@@ -85,38 +85,3 @@ func Catalogue() *Board {
 	t := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	return &Board{ID: CatalogueID, Revision: 1, CreatedAt: t, UpdatedAt: t, Content: c}
 }
-
-// demoPlacements lay the demo board out on the default 48×27 grid.
-var demoPlacements = []Placement{
-	{Widget: "stat", X: 0, Y: 0, W: 8, H: 5}, {Widget: "stat-err", X: 8, Y: 0, W: 8, H: 5},
-	{Widget: "status", X: 16, Y: 0, W: 8, H: 5}, {Widget: "gauge-s", X: 24, Y: 0, W: 8, H: 5},
-	{Widget: "clock", X: 32, Y: 0, W: 8, H: 5}, {Widget: "events", X: 40, Y: 0, W: 8, H: 13},
-	{Widget: "ts", X: 0, Y: 5, W: 20, H: 8}, {Widget: "bar", X: 20, Y: 5, W: 20, H: 8},
-	{Widget: "honeycomb", X: 0, Y: 13, W: 16, H: 14}, {Widget: "hitmap", X: 16, Y: 13, W: 16, H: 14},
-	{Widget: "equalizer", X: 32, Y: 13, W: 16, H: 14},
-}
-
-// DemoBoard is the board a first run creates beside the demo source, so a
-// newcomer has a moving wall to open at once: the demo estate's traffic,
-// errors, response times and fleet on one 16:9 screen.
-func DemoBoard() Content {
-	byID := map[string]catItem{}
-	for _, it := range catalogueItems {
-		byID[it.id] = it
-	}
-	c := Content{Name: "Demo: shop overview", Description: "The simulated estate of the demo source: play an incident with `flexboard demo incident error-burst`.",
-		Theme: "dark", RefreshMS: DefaultRefreshMS}
-	v := DefaultVariant()
-	for _, p := range demoPlacements {
-		it := byID[p.Widget]
-		w := Widget{ID: it.id, Kind: it.kind, Title: it.title, Config: json.RawMessage(it.config)}
-		if err := json.Unmarshal([]byte(it.queries), &w.Queries); err != nil {
-			panic("demo board item " + it.id + ": " + err.Error())
-		}
-		c.Widgets = append(c.Widgets, w)
-		v.Placements = append(v.Placements, p)
-	}
-	c.Variants = []Variant{v}
-	c.Normalize()
-	return c
-}

@@ -97,13 +97,3 @@ func TestRenderText(t *testing.T) {
 }
 
 func errAs(err error, e **errs.Error) bool { return errors.As(err, e) }
-
-func TestDemoBoardIsValid(t *testing.T) {
-	c := boards.DemoBoard()
-	if err := c.Validate(widgets.Builtin()); err != nil {
-		t.Fatalf("the demo board is invalid: %v", err)
-	}
-	if len(c.Widgets) != 11 || len(c.Variants[0].Placements) != 11 {
-		t.Fatalf("demo board: %d widgets", len(c.Widgets))
-	}
-}

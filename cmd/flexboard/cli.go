@@ -55,6 +55,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		log := newLogger(stderr, cfg.LogLevel, cfg.LogFormat)
+		cfg.Banner = stdout
 		if err := Run(ctx, cfg, log, nil); err != nil {
 			log.Error("flexboard stopped with an error", "err", err)
 			return 1

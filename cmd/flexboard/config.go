@@ -28,6 +28,9 @@ type Config struct {
 	MaxDisplays     int
 	Retention       time.Duration
 	Demo            bool
+	// Banner, if set, gets the first run's welcome (the boards' URLs): the
+	// command line sets it to standard output.
+	Banner io.Writer
 }
 
 // option is one flag with its environment fallback; help is generated from

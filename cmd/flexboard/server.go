@@ -59,15 +59,13 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 	for _, s := range seeded {
 		log.Info("first run: created a demo source, so data flows at once (--demo=false starts empty)", "source", s.ID)
 	}
+	var firstBoards []*boards.Board
 	if len(seeded) > 0 {
-		// And a board on its data, so the board list has a moving wall to
-		// open at once. Like the source, it is created once: deleted, it
-		// stays deleted.
-		b, err := boards.NewSQLiteStore(db).CreateBoard(ctx, boards.DemoBoard())
-		if err != nil {
-			return fmt.Errorf("first run: demo board: %w", err)
+		// And boards on its data, so a newcomer has moving walls to open
+		// at once; announced with their URLs once the server listens.
+		if firstBoards, err = createFirstRunBoards(ctx, boards.NewSQLiteStore(db)); err != nil {
+			return fmt.Errorf("first run: %w", err)
 		}
-		log.Info("first run: created a demo board", "board", b.ID, "display", "/d/"+b.ID)
 	}
 	if err := manager.Start(ctx, srcStore); err != nil {
 		return fmt.Errorf("start sources: %w", err)
@@ -92,6 +90,9 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 	}
 	url := baseURL(ln.Addr())
 	log.Info("flexboard listening", "addr", ln.Addr().String(), "url", url, "db", cfg.DB, "version", version)
+	if len(firstBoards) > 0 {
+		announceFirstRun(cfg.Banner, log, url, firstBoards)
+	}
 
 	pictures.base.Store(url)
 	errc := make(chan error, 1)
