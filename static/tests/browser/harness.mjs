@@ -225,7 +225,7 @@ export async function startServer({ name = "server", args = [] } = {}) {
  * Fails when the binary embeds another build of static/dist than the one in the
  * work tree: the tests would exercise stale front-end code.
  */
-async function checkEmbeddedBuild(url, bin) {
+export async function checkEmbeddedBuild(url, bin) {
   const want = readFileSync(path.join(repoRoot, "static/dist/index.html"), "utf8");
   const res = await fetch(url + "/");
   const got = await res.text();
