@@ -2,6 +2,7 @@ package stream
 
 import (
 	"math"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -165,13 +166,79 @@ func (e *evaluator) eval(sr *series, from, to int64) (v float64, lastTS int64, o
 	return 0, 0, false
 }
 
-// quantile sorts xs and interpolates linearly between closest ranks.
+// quantile interpolates linearly between the closest ranks of xs, which
+// it reorders. It selects the two ranks instead of sorting (a widget's p95
+// over an hour of points runs at every tick), ordering values as
+// sort.Float64s does (NaN first).
 func quantile(xs []float64, q float64) float64 {
-	sort.Float64s(xs)
 	pos := q * float64(len(xs)-1)
 	lo := int(math.Floor(pos))
 	hi := int(math.Ceil(pos))
-	return xs[lo] + (xs[hi]-xs[lo])*(pos-float64(lo))
+	selectRank(xs, lo)
+	vlo, vhi := xs[lo], xs[lo]
+	if hi != lo { // the next rank: the least of what selection left above lo
+		vhi = xs[hi]
+		for _, x := range xs[lo+1:] {
+			if floatLess(x, vhi) {
+				vhi = x
+			}
+		}
+	}
+	return vlo + (vhi-vlo)*(pos-float64(lo))
+}
+
+// floatLess is sort.Float64s's order: NaN before every number.
+func floatLess(a, b float64) bool { return a < b || math.IsNaN(a) && !math.IsNaN(b) }
+
+// selectRank reorders xs so that xs[k] is the value a sort would put there,
+// with nothing greater before it and nothing less after it (quickselect
+// with a median-of-three pivot; it falls back to sorting when partitions
+// keep coming out lopsided, so it is never quadratic).
+func selectRank(xs []float64, k int) {
+	lo, hi := 0, len(xs)-1
+	for budget := 2 * bits.Len(uint(len(xs))); hi > lo; budget-- {
+		if budget == 0 || hi-lo < 16 {
+			sub := xs[lo : hi+1]
+			sort.Float64s(sub)
+			return
+		}
+		// Median of three to xs[hi] as the pivot.
+		mid := lo + (hi-lo)/2
+		if floatLess(xs[mid], xs[lo]) {
+			xs[mid], xs[lo] = xs[lo], xs[mid]
+		}
+		if floatLess(xs[hi], xs[lo]) {
+			xs[hi], xs[lo] = xs[lo], xs[hi]
+		}
+		if floatLess(xs[mid], xs[hi]) {
+			xs[mid], xs[hi] = xs[hi], xs[mid]
+		}
+		pivot := xs[hi]
+		// Three-way partition: < pivot, == pivot, > pivot (duplicates,
+		// common in metrics, end the search at once).
+		lt, i, gt := lo, lo, hi
+		for i <= gt {
+			switch x := xs[i]; {
+			case floatLess(x, pivot):
+				xs[lt], xs[i] = xs[i], xs[lt]
+				lt++
+				i++
+			case floatLess(pivot, x):
+				xs[gt], xs[i] = xs[i], xs[gt]
+				gt--
+			default:
+				i++
+			}
+		}
+		switch {
+		case k < lt:
+			hi = lt - 1
+		case k > gt:
+			lo = gt + 1
+		default:
+			return
+		}
+	}
 }
 
 // aggregate is an aggregation accumulator.
