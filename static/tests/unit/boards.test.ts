@@ -1,7 +1,20 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ApiError } from "../../src/lib/errors.ts";
-import { boardExportURL, boardURL, parseBoardList } from "../../src/lib/boards.ts";
+import {
+  boardExportURL,
+  boardURL,
+  displayURL,
+  editorURL,
+  kindFamily,
+  MAX_NAME_LENGTH,
+  nameProblem,
+  parseBoardList,
+  parseImportText,
+  parseTemplates,
+  thumbOf,
+  uniqueName,
+} from "../../src/lib/boards.ts";
 
 describe("parseBoardList", () => {
   it("FullBoard", () => {
@@ -25,6 +38,7 @@ describe("parseBoardList", () => {
         updatedAt: "2026-11-22T14:05:03Z",
         widgetCount: 16,
         variants: [{ name: "16:9", canvas: { width: 1920, height: 1080 } }],
+        deletedAt: "",
       },
     ]);
   });
@@ -33,7 +47,7 @@ describe("parseBoardList", () => {
   });
   it("NumericIDAndMissingFields", () => {
     assert.deepEqual(parseBoardList({ boards: [{ id: 7 }] }), [
-      { id: "7", name: "", revision: 0, updatedAt: "", widgetCount: 0, variants: [] },
+      { id: "7", name: "", revision: 0, updatedAt: "", widgetCount: 0, variants: [], deletedAt: "" },
     ]);
   });
   it("SkipsEntriesWithoutID", () => {
@@ -52,6 +66,16 @@ describe("parseBoardList", () => {
       { name: "x", canvas: null },
       { name: "", canvas: { width: 4, height: 3 } },
     ]);
+  });
+  it("TrashEntriesCarryDeletedAt", () => {
+    const [b] = parseBoardList({ boards: [{ id: "t", deleted_at: "2026-11-22T08:00:00Z" }] }, "/api/v1/trash");
+    assert.equal(b?.deletedAt, "2026-11-22T08:00:00Z");
+  });
+  it("ErrorNamesThePath", () => {
+    assert.throws(
+      () => parseBoardList({}, "/api/v1/trash"),
+      (err: unknown) => err instanceof ApiError && err.message === 'unexpected response from /api/v1/trash: no "boards" list',
+    );
   });
   for (const [name, body] of [
     ["Null", null],
@@ -72,5 +96,167 @@ describe("board URLs", () => {
   });
   it("EscapesPathSegment", () => {
     assert.equal(boardURL("a/../b?c"), "/api/v1/boards/a%2F..%2Fb%3Fc");
+    assert.equal(displayURL("a/b"), "/d/a%2Fb");
+    assert.equal(editorURL("a?b"), "/edit/a%3Fb");
   });
+});
+
+describe("parseTemplates", () => {
+  const room = {
+    id: "situation-room",
+    name: "Situation room",
+    description: "A 32:9 wall",
+    variants: [
+      { name: "32:9", width: 3840, height: 1080 },
+      { name: "16:9", width: 1920, height: 1080 },
+    ],
+    widgets: 21,
+  };
+  const want = {
+    id: "situation-room",
+    name: "Situation room",
+    description: "A 32:9 wall",
+    variants: [
+      { name: "32:9", canvas: { width: 3840, height: 1080 } },
+      { name: "16:9", canvas: { width: 1920, height: 1080 } },
+    ],
+    widgetCount: 21,
+  };
+  it("List", () => assert.deepEqual(parseTemplates([room]), [want]));
+  it("Wrapped", () => assert.deepEqual(parseTemplates({ templates: [room] }), [want]));
+  it("WidgetsAsList", () => assert.equal(parseTemplates([{ id: "x", widgets: [{}, {}] }])[0]?.widgetCount, 2));
+  it("MissingFields", () =>
+    assert.deepEqual(parseTemplates([{ id: "x" }, { name: "no id" }, null]), [
+      { id: "x", name: "x", description: "", variants: [], widgetCount: 0 },
+    ]));
+  for (const [name, body] of [
+    ["Null", null],
+    ["Object", {}],
+    ["String", "templates"],
+  ] as Array<[string, unknown]>) {
+    it(`Rejects${name}`, () => {
+      assert.throws(() => parseTemplates(body), (err: unknown) => err instanceof ApiError && err.code === "bad_response");
+    });
+  }
+});
+
+describe("thumbOf", () => {
+  const board = {
+    widgets: [
+      { id: "tps", kind: "stat", title: "TPS" },
+      { id: "hosts", kind: "honeycomb", title: "Hosts" },
+    ],
+    variants: [
+      {
+        name: "32:9",
+        canvas: { width: 3840, height: 1080 },
+        grid: { columns: 96, rows: 27 },
+        placements: [
+          { widget: "tps", x: 0, y: 0, w: 24, h: 9 },
+          { widget: "hosts", x: 24, y: 0, w: 72, h: 27 },
+        ],
+      },
+      { name: "16:9", canvas: { width: 1920, height: 1080 }, grid: { columns: 48, rows: 27 }, placements: [{ widget: "tps", x: 0, y: 0, w: 48, h: 27 }] },
+    ],
+  };
+  it("FirstVariantAsFractions", () => {
+    assert.deepEqual(thumbOf(board), {
+      variant: "32:9",
+      canvas: { width: 3840, height: 1080 },
+      items: [
+        { id: "tps", kind: "stat", title: "TPS", x: 0, y: 0, w: 0.25, h: 9 / 27 },
+        { id: "hosts", kind: "honeycomb", title: "Hosts", x: 0.25, y: 0, w: 0.75, h: 1 },
+      ],
+    });
+  });
+  it("NamedVariant", () => {
+    const t = thumbOf(board, "16:9");
+    assert.equal(t?.variant, "16:9");
+    assert.deepEqual(t?.items.map((i) => [i.id, i.w, i.h]), [["tps", 1, 1]]);
+  });
+  it("UnknownVariantFallsBackToFirst", () => assert.equal(thumbOf(board, "4:3")?.variant, "32:9"));
+  it("UndefinedWidgetIsUnknown", () => {
+    const t = thumbOf({ widgets: [], variants: [{ name: "v", canvas: { width: 100, height: 100 }, grid: { columns: 10, rows: 10 }, placements: [{ widget: "ghost", x: 1, y: 1, w: 2, h: 2 }] }] });
+    assert.deepEqual(t?.items, [{ id: "ghost", kind: "unknown", title: "", x: 0.1, y: 0.1, w: 0.2, h: 0.2 }]);
+  });
+  it("ClipsToTheGrid", () => {
+    const t = thumbOf({
+      widgets: [{ id: "a", kind: "bar" }],
+      variants: [
+        {
+          name: "v",
+          canvas: { width: 1000, height: 500 },
+          grid: { columns: 10, rows: 5 },
+          placements: [
+            { widget: "a", x: 8, y: 4, w: 5, h: 5 },
+            { widget: "a", x: 12, y: 0, w: 1, h: 1 },
+            { widget: "a", x: 0, y: 0, w: 0, h: 1 },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(t?.items.map((i) => [i.x, i.y, i.w, i.h]), [[0.8, 0.8, 0.2, 0.2]]);
+  });
+  for (const [name, body] of [
+    ["NotABoard", null],
+    ["NoVariants", { variants: [] }],
+    ["NoCanvas", { variants: [{ name: "v", grid: { columns: 1, rows: 1 } }] }],
+    ["NoGrid", { variants: [{ name: "v", canvas: { width: 100, height: 100 } }] }],
+  ] as Array<[string, unknown]>) {
+    it(`Null${name}`, () => assert.equal(thumbOf(body), null));
+  }
+});
+
+describe("kindFamily", () => {
+  it("Families", () => {
+    assert.deepEqual(
+      ["timeseries", "hitmap", "gauge", "stat", "honeycomb", "table", "events", "text", "clock", "image", "mystery"].map(kindFamily),
+      ["chart", "chart", "number", "number", "objects", "list", "list", "content", "content", "content", "content"],
+    );
+  });
+});
+
+describe("uniqueName", () => {
+  it("Free", () => assert.equal(uniqueName("Situation room", ["Other"]), "Situation room"));
+  it("Taken", () => assert.equal(uniqueName("Situation room", ["situation room", "Situation room (2)"]), "Situation room (3)"));
+  it("Blank", () => assert.equal(uniqueName("  ", []), "New board"));
+  it("StaysWithinTheLimit", () => {
+    const long = "x".repeat(MAX_NAME_LENGTH);
+    const n = uniqueName(long, [long]);
+    assert.equal(Array.from(n).length, MAX_NAME_LENGTH);
+    assert.ok(n.endsWith(" (2)"));
+    assert.equal(nameProblem(n), "");
+  });
+});
+
+describe("nameProblem", () => {
+  it("Fine", () => assert.equal(nameProblem(" Lobby "), ""));
+  it("Empty", () => assert.equal(nameProblem("   "), "Give the board a name."));
+  it("TooLong", () =>
+    assert.equal(nameProblem("é".repeat(MAX_NAME_LENGTH + 1)), `The name is ${MAX_NAME_LENGTH + 1} characters long; at most ${MAX_NAME_LENGTH} are allowed.`));
+  it("AstralCharactersCountOnce", () => assert.equal(nameProblem("📺".repeat(MAX_NAME_LENGTH)), ""));
+  it("ControlCharacters", () => assert.equal(nameProblem("a\tb"), "The name cannot hold control characters (tabs, line breaks)."));
+});
+
+describe("parseImportText", () => {
+  it("Object", () => assert.deepEqual(parseImportText('{"format":"flexboard-board"}', "a.json"), { format: "flexboard-board" }));
+  it("NotJSON", () => {
+    assert.throws(
+      () => parseImportText("hello", "notes.txt"),
+      (err: unknown) =>
+        err instanceof ApiError && err.code === "invalid" && err.field === "file" && /^notes\.txt is not JSON \(.+\)\. Choose a file made by a board's Export\.$/.test(err.message),
+    );
+  });
+  for (const [name, text] of [
+    ["Array", "[]"],
+    ["Number", "42"],
+    ["Null", "null"],
+  ]) {
+    it(`Rejects${name}`, () => {
+      assert.throws(
+        () => parseImportText(text!, "x.json"),
+        (err: unknown) => err instanceof ApiError && err.field === "file" && err.message.startsWith("x.json holds JSON but not a board export"),
+      );
+    });
+  }
 });
