@@ -31,12 +31,9 @@ export const lastWord = {
 
 /** Attaches an autocomplete list to input; returns a function that detaches it. */
 export function attachAutocomplete(input: HTMLInputElement, opts: AutocompleteOptions): () => void {
-  const wrap = input.parentElement;
   const list = h("ul", { class: "ac-list hidden", role: "listbox" });
   input.setAttribute("autocomplete", "off");
   input.setAttribute("aria-autocomplete", "list");
-  (wrap ?? input).appendChild(list);
-  if (wrap) wrap.classList.add("ac-wrap");
   let shown: Suggestion[] = [];
   let active = -1;
   let seq = 0;
@@ -70,6 +67,9 @@ export function attachAutocomplete(input: HTMLInputElement, opts: AutocompleteOp
       note ? h("li", { class: "ac-empty" }, note) : null,
     );
     list.classList.toggle("hidden", items.length === 0 && note === "");
+    // Placed beside the input when first shown: the input may have been
+    // wrapped (in a position: relative .ac-host) after this was attached.
+    if (input.parentElement && list.parentElement !== input.parentElement) input.insertAdjacentElement("afterend", list);
   };
   const refresh = async () => {
     const my = ++seq;

@@ -21,6 +21,14 @@ export function fieldValue(field: KindField, config: Record<string, unknown>): u
   return field.type === "boolean" ? false : field.type === "thresholds" ? [] : "";
 }
 
+/** The config over the kind's defaults, as the server runs it (Kind.withDefaults). */
+export function withDefaults(fields: readonly KindField[], config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) if (f.default !== undefined) out[f.name] = f.default;
+  for (const k of Object.keys(config)) if (config[k] !== null && config[k] !== undefined) out[k] = config[k];
+  return out;
+}
+
 /** Outcome of checking one input: the value to store (undefined: remove the key, the default applies) or an error. */
 export type Checked = { ok: true; value: unknown } | { ok: false; error: string };
 

@@ -9,7 +9,7 @@ import type { KindInfo, Theme } from "../../lib/render.ts";
 import type { MatcherDef, QueryDef, WidgetDef } from "../contract.ts";
 import { attachAutocomplete, lastWord } from "./autocomplete.ts";
 import type { DataSource } from "./data.ts";
-import { errorsUnder } from "./fields.ts";
+import { errorsUnder, withDefaults } from "./fields.ts";
 import {
   AGGS,
   applicableFields,
@@ -166,10 +166,12 @@ export function sparkline(values: readonly (number | null)[], colour: string): S
     }
     const x = (i * step).toFixed(1);
     const y = (H - 1 - ((v - lo) / span) * (H - 2)).toFixed(1);
-    d += `${pen ? "L" : "M"}${x} ${y}`;
+    // A lone point (a series that just started) is drawn as a dot: a round cap on a zero-length segment.
+    const lone = !pen && (i + 1 >= values.length || values[i + 1] === null);
+    d += `${pen ? "L" : "M"}${x} ${y}${lone ? "h0.01" : ""}`;
     pen = true;
   });
-  root.appendChild(svg("path", { d, fill: "none", stroke: colour, "stroke-width": 1.5 }));
+  root.appendChild(svg("path", { d, fill: "none", stroke: colour, "stroke-width": 2, "stroke-linecap": "round", "stroke-linejoin": "round" }));
   return root;
 }
 
@@ -296,7 +298,8 @@ export class QueriesEditor {
     if (show.has("range") || show.has("step") || show.has("offset")) {
       const line = h("div", { class: "field-row" });
       if (show.has("range")) {
-        const cfgRange = typeof this.props.widget.config["range"] === "string" ? (this.props.widget.config["range"] as string) : "";
+        const cfg = withDefaults(kind.fields, this.props.widget.config);
+        const cfgRange = typeof cfg["range"] === "string" ? (cfg["range"] as string) : "";
         line.appendChild(field("Range", "range", text("range", cfgRange ? `${cfgRange} (widget's)` : "none: one value", "Change range", async () => DURATIONS)));
       }
       if (show.has("step")) line.appendChild(field("Step", "step", text("step", "auto", "Change step", async () => DURATIONS)));
@@ -304,7 +307,8 @@ export class QueriesEditor {
       rows.push(line);
     }
     if (show.has("object")) {
-      const cfgObj = typeof this.props.widget.config["object_label"] === "string" ? (this.props.widget.config["object_label"] as string) : "";
+      const cfg = withDefaults(kind.fields, this.props.widget.config);
+      const cfgObj = typeof cfg["object_label"] === "string" ? (cfg["object_label"] as string) : "";
       rows.push(field("Object label", "object", text("object", cfgObj ? `${cfgObj} (widget's)` : "host", "Change object label", labelNames)));
     }
 
@@ -318,7 +322,7 @@ export class QueriesEditor {
       });
       this.previews[i] = preview;
     }
-    const pq = previewQuery(kind.name, this.props.widget.config, q);
+    const pq = previewQuery(kind.name, withDefaults(kind.fields, this.props.widget.config), q);
     const problems = checkQuery(kind.name, pq);
     preview.set(pq, problems, this.props.theme);
 
