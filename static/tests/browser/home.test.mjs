@@ -300,7 +300,7 @@ test("home: create a blank board and one from a template, with the keyboard", as
   await page.keyboard.press("Escape");
   await page.waitForSelector('[data-testid="create-dialog"]', { state: "detached" });
   assert.deepEqual(await boardIDs(), now);
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-testid")), "new-board");
+  await page.waitForFunction(() => document.activeElement?.getAttribute("data-testid") === "new-board");
   watch.check();
   await page.close();
 });
@@ -328,7 +328,7 @@ test("home: duplicate, delete with Undo, restore from the trash, delete forever"
   assert.deepEqual(await trashIDs(), [copy.id]);
   assert.equal(await page.textContent('[data-testid="trash-count"]'), "1");
   // Focus went to a card, not back to the top of the page.
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-testid")), "link-edit");
+  await page.waitForFunction(() => document.activeElement?.getAttribute("data-testid") === "link-edit");
   await screenshot(page, "home-deleted-undo");
   await page.click('[data-testid="undo"]');
   await card(page, copy.id).waitFor();
