@@ -140,9 +140,14 @@ export function renderHome(root: HTMLElement): void {
     });
     replace(notice, box);
   };
-  const toast = (message: string, action?: { label: string; testid: string; run: () => Promise<void> }): void => {
+  /** Shows a message bottom left; key (a board id) replaces an older toast about the same board, so no stale Undo stays. */
+  const toast = (message: string, action?: { label: string; testid: string; run: () => Promise<void> }, key = ""): void => {
     const close = h("button", { type: "button", class: "toast-close", "aria-label": "Close" }, "×");
-    const el = h("div", { class: "toast", role: "status", "data-testid": "toast" }, h("span", { class: "toast-text" }, message));
+    const el = h("div", { class: "toast", role: "status", "data-testid": "toast", "data-key": key || null }, h("span", { class: "toast-text" }, message));
+    if (key !== "") {
+      const old = toasts.querySelectorAll(`[data-key="${cssEscape(key)}"]`);
+      for (let i = 0; i < old.length; i++) toasts.removeChild(old[i]!);
+    }
     let timer = 0;
     const remove = (): void => {
       window.clearTimeout(timer);
@@ -200,6 +205,7 @@ export function renderHome(root: HTMLElement): void {
       }
       boards = list ?? [];
       count.textContent = boards.length > 0 ? String(boards.length) : "";
+      search.style.display = boards.length > 0 ? "" : "none";
       if (boards.length === 0) {
         content.setAttribute("data-state", "empty");
         replace(content, emptyState(load, openCreate, () => fileInput.click()));
@@ -274,7 +280,7 @@ export function renderHome(root: HTMLElement): void {
       void run(`Could not duplicate “${b.name}”`, button, async () => {
         const copy = await duplicateBoard(b.id);
         highlight = copy.id;
-        toast(`Duplicated as “${copy.name}”.`);
+        toast(`Duplicated as “${copy.name}”.`, undefined, copy.id);
         await load();
       }),
     remove: (b, button) =>
@@ -290,10 +296,10 @@ export function renderHome(root: HTMLElement): void {
           run: async () => {
             await restoreBoard(b.id);
             highlight = b.id;
-            toast(`Restored “${b.name}”.`);
+            toast(`Restored “${b.name}”.`, undefined, b.id);
             await load();
           },
-        });
+        }, b.id);
         await load();
         const focus = nextID !== "" ? content.querySelector<HTMLElement>(`[data-board-id="${cssEscape(nextID)}"] [data-testid="link-edit"]`) : null;
         (focus ?? newButton).focus();
@@ -304,7 +310,7 @@ export function renderHome(root: HTMLElement): void {
     restore: (b, button) =>
       void run(`Could not restore “${b.name}”`, button, async () => {
         await restoreBoard(b.id);
-        toast(`Restored “${b.name}”: it is back in the board list.`);
+        toast(`Restored “${b.name}”: it is back in the board list.`, undefined, b.id);
         await load();
         (content.querySelector<HTMLElement>('[data-testid="restore"]') ?? backLink).focus();
       }),
@@ -317,7 +323,7 @@ export function renderHome(root: HTMLElement): void {
         );
         if (!ok) return;
         await purgeBoard(b.id);
-        toast(`Deleted “${b.name}” for good.`);
+        toast(`Deleted “${b.name}” for good.`, undefined, b.id);
         await load();
         (content.querySelector<HTMLElement>('[data-testid="purge"]') ?? backLink).focus();
       }),
@@ -374,7 +380,7 @@ export function renderHome(root: HTMLElement): void {
       const doc = parseImportText(await file.text(), file.name);
       const b = await importBoard(doc);
       highlight = b.id;
-      toast(`Imported “${b.name}” from ${file.name}.`);
+      toast(`Imported “${b.name}” from ${file.name}.`, undefined, b.id);
       if (viewOfHash() !== "boards") window.location.hash = "";
       await load();
     }).finally(() => {

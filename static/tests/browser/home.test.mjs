@@ -336,9 +336,10 @@ test("home: duplicate, delete with Undo, restore from the trash, delete forever"
   assert.deepEqual(await trashIDs(), []);
   await page.waitForFunction(() => document.querySelector('[data-testid="trash-count"]')?.textContent === "");
 
-  // Delete, then restore from the Trash view.
+  // Delete, then restore from the Trash view. One toast per board: the older ones (and their Undo) are gone.
   await card(page, copy.id).locator('[data-testid="delete"]').click();
   await card(page, copy.id).waitFor({ state: "detached" });
+  assert.deepEqual(await page.locator(`[data-testid="toast"][data-key="${copy.id}"]`).allTextContents(), ["Moved “Lobby (copy)” to the trash.Undo×"]);
   await page.click('[data-testid="open-trash"]');
   await page.waitForSelector(`[data-testid="trash-row"][data-board-id="${copy.id}"]`);
   assert.equal(await page.title(), "Trash · Flexboard");
