@@ -218,11 +218,11 @@ var templateDefs = []templateDef{
 				`[{"metric":"demo_db_queries_total","fn":"rate","window":"1m","agg":"sum"}]`},
 			{"query-ms", "stat", "Mean query time", conf(`"unit":"ms"`, `"decimals":2`, `"sparkline":"15m"`, noCompare, thrDBMS),
 				`[{"metric":"demo_db_query_ms","agg":"avg"}]`},
-			{"locks", "stat", "Locks held", conf(`"decimals":0`, `"sparkline":"15m"`, noCompare, `"thresholds":[{"value":2000,"state":"warning"},{"value":5000,"state":"critical"}]`),
+			{"locks", "stat", "Locks held", conf(`"decimals":0`, `"sparkline":"15m"`, noCompare, `"thresholds":[{"value":150,"state":"warning"},{"value":400,"state":"critical"}]`),
 				`[{"metric":"demo_db_locks","agg":"sum"}]`},
 			{"slow", "stat", "Slow queries / min", conf(`"unit":"short"`, `"decimals":0`, `"sparkline":"15m"`, noCompare, `"thresholds":[{"value":1000,"state":"warning"},{"value":5000,"state":"critical"}]`),
 				`[{"metric":"demo_db_slow_queries_total","fn":"increase","window":"1m","agg":"sum"}]`},
-			{"lag", "stat", "Worst replication lag", conf(`"unit":"s"`, `"decimals":2`, `"sparkline":"15m"`, noCompare, `"thresholds":[{"value":1,"state":"warning"},{"value":3,"state":"critical"}]`),
+			{"lag", "stat", "Worst replication lag", conf(`"unit":"s"`, `"decimals":0`, `"sparkline":"15m"`, noCompare, `"thresholds":[{"value":1,"state":"warning"},{"value":3,"state":"critical"}]`),
 				`[{"metric":"demo_db_replication_lag_seconds","agg":"max"}]`},
 			{wDBHoney.id, wDBHoney.kind, "Instances by mean query time", wDBHoney.config, wDBHoney.queries},
 			{"query-time", "timeseries", "Query time: mean and slowest instance", conf(`"unit":"ms"`, `"range":"1h"`, thrDBMS, `"threshold_style":"bands"`),
@@ -235,7 +235,7 @@ var templateDefs = []templateDef{
 				`[{"name":"primary","metric":"demo_db_connections","match":[{"label":"role","op":"=","value":"primary"}],"agg":"max","group_by":["db"]},` +
 					`{"name":"replica","metric":"demo_db_connections","match":[{"label":"role","op":"=","value":"replica"}],"agg":"max","group_by":["db"]},` +
 					`{"name":"locks","metric":"demo_db_locks","agg":"max","group_by":["db"]}]`},
-			{"connections", "timeseries", "Connections by role", conf(`"range":"1h"`, `"style":"area"`),
+			{"connections", "timeseries", "Connections by role", conf(`"range":"1h"`, `"style":"area"`, `"decimals":0`),
 				`[{"metric":"demo_db_connections","agg":"sum","group_by":["role"]}]`},
 		},
 		variants: []tplVariant{fullHD(
