@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"path/filepath"
 	"sort"
@@ -83,11 +84,19 @@ func watchTemplate(t *testing.T, streamURL, name string, placed map[string]strin
 		}
 		var m struct {
 			Type    string                 `json:"type"`
+			TS      int64                  `json:"ts"`
 			Widgets map[string]widgetFrame `json:"widgets"`
 		}
 		if err := json.Unmarshal(b, &m); err != nil {
 			t.Errorf("%s: %v", name, err)
 			return
+		}
+		if m.Type == "ping" { // as a display does, or the server drops a silent one
+			if err := c.Write(ctx, websocket.MessageText, []byte(fmt.Sprintf(`{"type":"pong","ts":%d}`, m.TS))); err != nil {
+				t.Errorf("%s: pong: %v", name, err)
+				return
+			}
+			continue
 		}
 		if m.Type != "snapshot" && m.Type != "update" {
 			continue
