@@ -115,7 +115,7 @@ func TestCreateBoardRejected(t *testing.T) {
 		{"TruncatedJSON", `{"name": "x"`, nil, 400, "invalid", "", "ends too early"},
 		{"EmptyBody", ``, nil, 400, "invalid", "", "body is empty"},
 		{"TrailingData", `{"name":"x"} {}`, nil, 400, "invalid", "", "unexpected data after"},
-		{"UnknownField", `{"name":"x","colour":"red"}`, nil, 400, "invalid", "colour", "unknown field; allowed here: alert_sound, allow_overlap, background, created_at, description, id, name, refresh_ms, revision, theme, updated_at, variants, walls, widgets"},
+		{"UnknownField", `{"name":"x","colour":"red"}`, nil, 400, "invalid", "colour", "unknown field; allowed here: alert_sound, allow_overlap, background, created_at, description, id, name, refresh_ms, revision, template, theme, updated_at, variants, walls, widgets"},
 		{"UnknownNestedField", `{"name":"x","widgets":[{"id":"a","kind":"stat","size":3}]}`, nil, 400, "invalid", "widgets[0].size", "unknown field"},
 		{"WrongType", `{"name":7}`, nil, 400, "invalid", "name", "must be a string, got the number 7"},
 		{"WrongNestedType", `{"name":"x","variants":[{"name":"a","canvas":{"width":"1920","height":1080},"grid":{"columns":1,"rows":1}}]}`, nil, 400, "invalid", "variants[0].canvas.width", "must be a whole number, got a string"},
