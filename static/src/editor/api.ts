@@ -93,12 +93,18 @@ export interface PreviewAnswer {
   frame: Record<string, WidgetFrame>;
 }
 
-/** POST /api/v1/boards/preview?variant=&theme= with a draft; a 400 is an ApiError naming the field. */
-export async function fetchPreview(content: BoardContent, variant: string, theme: string): Promise<PreviewAnswer> {
+/**
+ * POST /api/v1/boards/preview?variant=&theme= with a draft of board id based
+ * on revision (so the render and the events widget read as the board's);
+ * a 400 is an ApiError naming the field.
+ */
+export async function fetchPreview(id: string, revision: number, content: BoardContent, variant: string, theme: string): Promise<PreviewAnswer> {
   const q: string[] = [];
   if (variant !== "") q.push(`variant=${encodeURIComponent(variant)}`);
   if (theme !== "") q.push(`theme=${encodeURIComponent(theme)}`);
-  const body = await send("POST", `/api/v1/boards/preview${q.length ? "?" + q.join("&") : ""}`, content);
+  const draft: Record<string, unknown> = { ...content, id };
+  if (revision > 0) draft["revision"] = revision;
+  const body = await send("POST", `/api/v1/boards/preview${q.length ? "?" + q.join("&") : ""}`, draft);
   if (!isRecord(body) || !isRecord(body["render"])) throw new ApiError("unexpected preview answer: no render", 200, "bad_response");
   const frame = isRecord(body["frame"]) ? (body["frame"] as Record<string, WidgetFrame>) : {};
   return { render: parseRender(body["render"]), frame };

@@ -95,6 +95,7 @@ export class EditorCanvas {
   private renderWidgets = new Map<string, RenderWidget>();
   private data = new Map<string, WidgetFrame>();
   private theme: Theme | null = null;
+  private paletteKey = "";
   private observer: { disconnect(): void } | null = null;
   private rescaleTimer: ReturnType<typeof setTimeout> | null = null;
   private ticker: ReturnType<typeof setInterval>;
@@ -244,8 +245,11 @@ export class EditorCanvas {
         this.syncing = false;
       }
       const others = this.gridPlacements();
-      if (kind !== "") this.events.onDrop({ kind }, at, others);
-      else if (widget !== "") this.events.onDrop({ widget }, at, others);
+      // Handled once gridstack has finished its own drop work.
+      setTimeout(() => {
+        if (kind !== "") this.events.onDrop({ kind }, at, others);
+        else if (widget !== "") this.events.onDrop({ widget }, at, others);
+      }, 0);
     });
   }
 
@@ -269,6 +273,9 @@ export class EditorCanvas {
       grid.batchUpdate(true);
       for (const d of this.drawn.values()) if (d.art.parentNode) d.art.parentNode.removeChild(d.art);
       grid.removeAll(true, false);
+      // Items gridstack no longer tracks (a drop's leftovers) go too: the document is the only truth.
+      const stale = this.gridEl!.querySelectorAll(".grid-stack-item");
+      for (let i = 0; i < stale.length; i++) stale[i]!.parentNode!.removeChild(stale[i]!);
       for (const p of v.placements) {
         const content = h("div", { class: "grid-stack-item-content" });
         const item = h(
@@ -373,12 +380,20 @@ export class EditorCanvas {
     }
   }
 
+  /** Colours the canvas with a theme (and the board's background, "" for the theme's) when it is not the one shown. */
+  setPalette(t: Theme, background: string, name: string): void {
+    const key = JSON.stringify([t.name, background, name]);
+    if (key === this.paletteKey) return;
+    this.paletteKey = key;
+    this.theme = t;
+    applyTheme(this.sheet, t);
+    this.sheet.style.setProperty("--fb-bg", background !== "" ? background : t.background);
+    this.sheet.setAttribute("data-theme", name);
+  }
+
   /** Draws a render answer of the draft (from the preview): widgets whose drawing it changes are redrawn. */
   setRender(r: RenderAnswer): void {
-    this.theme = r.palette;
-    applyTheme(this.sheet, r.palette);
-    this.sheet.style.setProperty("--fb-bg", r.background !== "" ? r.background : r.palette.background);
-    this.sheet.setAttribute("data-theme", r.theme);
+    this.setPalette(r.palette, r.background, r.theme);
     this.renderWidgets.clear();
     for (const w of r.widgets) this.renderWidgets.set(w.id, w);
     if (!this.variant) return;

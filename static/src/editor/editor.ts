@@ -46,7 +46,7 @@ import {
   type VersionInfo,
 } from "./api.ts";
 import { EditorCanvas } from "./canvas.ts";
-import * as panels from "./fallback.ts";
+import * as panels from "./panels/index.ts";
 import { ApiError, errorMessage } from "../lib/errors.ts";
 import { fetchKinds, type KindInfo, type KindsAnswer } from "../lib/render.ts";
 import { ShareDialog } from "../share.ts";
@@ -217,6 +217,20 @@ export class Editor {
       h("p", { class: "fb-ed-help" }, "Drag onto the canvas, or click to add."),
       this.paletteEl,
       this.leftOutEl,
+      h(
+        "dl",
+        { class: "fb-ed-keys" },
+        h("dt", null, "Arrows"),
+        h("dd", null, "move the selected widget a cell"),
+        h("dt", null, "Shift+arrows"),
+        h("dd", null, "resize it"),
+        h("dt", null, "Delete"),
+        h("dd", null, "remove it"),
+        h("dt", null, "Ctrl+Z, Ctrl+Shift+Z"),
+        h("dd", null, "undo, redo"),
+        h("dt", null, "Ctrl+S"),
+        h("dd", null, "save"),
+      ),
     );
     const center = h(
       "section",
@@ -228,7 +242,6 @@ export class Editor {
         "div",
         { class: "fb-ed-foot" },
         this.selBar,
-        h("span", { class: "fb-ed-keys" }, "Arrows move · Shift+arrows resize · Delete removes · Ctrl+Z / Ctrl+Shift+Z · Ctrl+S saves"),
         this.previewEl,
       ),
     );
@@ -306,6 +319,9 @@ export class Editor {
     this.root.setAttribute("data-revision", String(this.base));
     this.statusText();
     this.renderTabs(doc);
+    // Until the preview answers, the board's theme from the kinds' palette colours the canvas.
+    const pal = this.kinds.palette.find((t) => t.name === doc.theme);
+    if (pal) this.canvas.setPalette(pal, doc.background ?? "", doc.theme);
     this.canvas.sync(doc, this.variant, this.viewing !== null);
     this.canvas.select(this.viewing ? null : this.selected);
     this.canvas.markInvalid(this.invalidWidgets());
@@ -1065,7 +1081,7 @@ export class Editor {
     const variant = this.variant;
     let next = Math.max(MIN_PREVIEW_INTERVAL_MS, doc.refresh_ms || 0);
     try {
-      const p = await fetchPreview(doc, variant, "");
+      const p = await fetchPreview(this.id, this.viewing ? this.viewing.rev : this.base, doc, variant, "");
       if (this.destroyed) return;
       this.previews++;
       this.previewFailures = 0;
