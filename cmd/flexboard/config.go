@@ -58,7 +58,7 @@ var serveOptions = []option{
 			c.ShutdownTimeout = d
 			return nil
 		}},
-	{"demo", "FLEXBOARD_DEMO", "true", "on the first start of an empty database, create a demo source (a simulated estate) so data flows at once",
+	{"demo", "FLEXBOARD_DEMO", "true", "on the first start of an empty database, create a demo source (a simulated estate) and three boards on its data, so a wall moves at once",
 		func(c *Config, v string) error {
 			b, err := strconv.ParseBool(v)
 			if err != nil {
