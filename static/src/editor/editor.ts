@@ -185,6 +185,21 @@ export class Editor {
     );
   }
 
+  /** The editor's state as tests (and the console) read it: a copy of the document and what it is based on. */
+  state(): { doc: BoardContent | null; base: number; dirty: boolean; variant: string; selected: string | null; viewing: number | null; canUndo: boolean; canRedo: boolean; previews: number } {
+    return {
+      doc: this.history ? clone(this.history.doc) : null,
+      base: this.base,
+      dirty: this.dirty,
+      variant: this.variant,
+      selected: this.selected,
+      viewing: this.viewing ? this.viewing.rev : null,
+      canUndo: this.history !== null && this.history.canUndo,
+      canRedo: this.history !== null && this.history.canRedo,
+      previews: this.previews,
+    };
+  }
+
   private get doc(): BoardContent {
     return this.history!.doc;
   }
@@ -316,6 +331,8 @@ export class Editor {
     this.redoBtn.title = this.history.canRedo ? `Redo ${this.history.redoLabel} (Ctrl+Shift+Z)` : "Nothing to redo";
     this.saveBtn.disabled = this.saving || this.viewing !== null;
     this.root.setAttribute("data-dirty", this.dirty ? "true" : "false");
+    if (this.viewing) this.root.setAttribute("data-viewing", String(this.viewing.rev));
+    else this.root.removeAttribute("data-viewing");
     this.root.setAttribute("data-revision", String(this.base));
     this.statusText();
     this.renderTabs(doc);
@@ -400,7 +417,11 @@ export class Editor {
   }
 
   private renderSelBar(): void {
-    if (this.selected === null || this.viewing) {
+    if (this.viewing) {
+      replace(this.selBar, h("span", { class: "muted" }, `Revision ${this.viewing.rev}, read-only: restore it to edit it.`));
+      return;
+    }
+    if (this.selected === null) {
       replace(this.selBar, h("span", { class: "muted" }, "Nothing selected: the side panel shows the board's settings."));
       return;
     }
