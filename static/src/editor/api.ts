@@ -138,3 +138,29 @@ export async function loadVersion(id: string, rev: number): Promise<LoadedBoard>
 export async function restoreVersion(id: string, rev: number, base: number): Promise<LoadedBoard> {
   return parseBoard(await send("POST", `${boardPath(id)}/versions/${rev}/restore`, undefined, { "If-Match": `"${base}"` }));
 }
+
+/**
+ * Asks whether board id moved past revision (GET with If-None-Match: a 304
+ * when not): the newer board, null when it did not, or an ApiError (404
+ * when it was deleted).
+ */
+export async function newerBoard(id: string, revision: number): Promise<LoadedBoard | null> {
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
+  let res: Response;
+  let text: string;
+  try {
+    try {
+      res = await fetch(boardPath(id), { headers: { Accept: "application/json", "If-None-Match": `"${revision}"` }, cache: "no-store", credentials: "same-origin", signal: ctrl.signal });
+      text = await res.text();
+    } catch {
+      throw new ApiError("cannot reach the Flexboard server", 0, "network");
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  if (res.status === 304) return null;
+  if (!res.ok) throw errorFromResponse(res.status, res.statusText, text);
+  const b = parseBoard(JSON.parse(text) as unknown);
+  return b.revision > revision ? b : null;
+}

@@ -10,10 +10,10 @@
 // otherwise (undo, redo, keyboard, another variant). A widget's drawing is
 // kept apart from gridstack's item, so rebuilding items never redraws it.
 
-import { GridStack, GridStackEngine, type GridItemHTMLElement, type GridStackNode } from "gridstack";
+import { GridStack, GridStackEngine, type GridItemHTMLElement, type GridStackMoveOpts, type GridStackNode } from "gridstack";
 import { h, replace } from "../dom.ts";
 import type { BoardContent, PlacementDef, VariantDef } from "./contract.ts";
-import { findVariant, type Cells } from "./model.ts";
+import { findVariant, overlaps, type Cells } from "./model.ts";
 import type { RenderAnswer, RenderWidget, State, Theme } from "../lib/render.ts";
 import { STATES } from "../lib/render.ts";
 import type { WidgetFrame } from "../lib/stream.ts";
@@ -68,6 +68,12 @@ function gridSignature(v: VariantDef, allowOverlap: boolean, readOnly: boolean):
   return JSON.stringify([v.name, v.canvas, v.grid, allowOverlap, readOnly]);
 }
 
+function hasOverlap(v: VariantDef): boolean {
+  const ps = v.placements;
+  for (let i = 0; i < ps.length; i++) for (let j = 0; j < i; j++) if (overlaps(ps[i]!, ps[j]!)) return true;
+  return false;
+}
+
 function placementsSignature(ps: PlacementDef[]): string {
   return ps
     .map((p) => `${p.widget}@${p.x},${p.y},${p.w},${p.h}`)
@@ -99,6 +105,8 @@ export class EditorCanvas {
   private observer: { disconnect(): void } | null = null;
   private rescaleTimer: ReturnType<typeof setTimeout> | null = null;
   private ticker: ReturnType<typeof setInterval>;
+  /** Widget drawings made (a drawing is kept while its widget, size and render answer stay the same). */
+  redraws = 0;
   /** The overlap rule the engine applies (read by the engine subclass). */
   private allowOverlap = false;
 
@@ -149,8 +157,11 @@ export class EditorCanvas {
     if (!v) return;
     this.variant = v;
     this.readOnly = readOnly;
-    this.allowOverlap = doc.allow_overlap;
-    const sig = gridSignature(v, doc.allow_overlap, readOnly);
+    // A layout that overlaps although the board forbids it (overlap just turned off, an old
+    // revision) is shown as it is, marked by the server's error, not pushed apart behind the
+    // document's back.
+    this.allowOverlap = doc.allow_overlap || hasOverlap(v);
+    const sig = gridSignature(v, this.allowOverlap, readOnly);
     if (sig !== this.gridSig || !this.grid) {
       this.gridSig = sig;
       this.buildGrid(v);
@@ -179,6 +190,16 @@ export class EditorCanvas {
       }
       override collideAll(skip: GridStackNode, area?: GridStackNode, skip2?: GridStackNode): GridStackNode[] {
         return self.allowOverlap ? [] : super.collideAll(skip, area, skip2);
+      }
+      // With a row limit gridstack tries moves on a plain-engine copy (which would push others
+      // aside): with overlap allowed the move is made directly, inside the rows.
+      override moveNodeCheck(node: GridStackNode, o: GridStackMoveOpts): boolean {
+        if (!self.allowOverlap) return super.moveNodeCheck(node, o);
+        if (!this.changedPosConstrain(node, o)) return false;
+        const y = o.y ?? node.y ?? 0;
+        const hh = o.h ?? node.h ?? 1;
+        if (this.maxRow && y + hh > this.maxRow) return false;
+        return this.moveNode(node, o);
       }
     }
     const fit = this.fit(v);
@@ -330,6 +351,7 @@ export class EditorCanvas {
     const old = this.drawn.get(p.widget);
     if (old && old.key === key) return;
     if (old) this.dispose(old);
+    this.redraws++;
     const frame = createFrame(rw);
     frame.el.style.left = "0px";
     frame.el.style.top = "0px";

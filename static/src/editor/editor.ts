@@ -39,6 +39,7 @@ import {
   fetchPreview,
   listVersions,
   loadBoard,
+  newerBoard,
   loadVersion,
   restoreVersion,
   saveBoard,
@@ -60,6 +61,8 @@ const PREVIEW_AFTER_EDIT_MS = 150;
 const MAX_PREVIEW_BACKOFF_MS = 30000;
 /** Drafts are written this long after the last edit. */
 const DRAFT_DELAY_MS = 300;
+/** How often the editor asks whether someone else saved the board (answered 304 when not). */
+export const REVISION_CHECK_MS = 5000;
 
 function localStore(): KeyValueStorage | null {
   try {
@@ -107,6 +110,10 @@ export class Editor {
   private panelFor = "";
   private sideMode: "panel" | "history" = "panel";
   private share: ShareDialog | null = null;
+
+  private revisionTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The newest revision someone else saved that the notice already told of. */
+  private toldRevision = 0;
 
   // preview loop
   private previewTimer: ReturnType<typeof setTimeout> | null = null;
@@ -165,6 +172,7 @@ export class Editor {
     this.refresh();
     await this.offerDraft(board);
     this.kickPreview(0);
+    this.revisionTimer = setTimeout(() => void this.checkRevision(), REVISION_CHECK_MS);
   }
 
   private showFatal(err: unknown): void {
@@ -186,7 +194,7 @@ export class Editor {
   }
 
   /** The editor's state as tests (and the console) read it: a copy of the document and what it is based on. */
-  state(): { doc: BoardContent | null; base: number; dirty: boolean; variant: string; selected: string | null; viewing: number | null; canUndo: boolean; canRedo: boolean; previews: number } {
+  state(): { doc: BoardContent | null; base: number; dirty: boolean; variant: string; selected: string | null; viewing: number | null; canUndo: boolean; canRedo: boolean; previews: number; redraws: number } {
     return {
       doc: this.history ? clone(this.history.doc) : null,
       base: this.base,
@@ -197,6 +205,7 @@ export class Editor {
       canUndo: this.history !== null && this.history.canUndo,
       canRedo: this.history !== null && this.history.canRedo,
       previews: this.previews,
+      redraws: this.canvas ? this.canvas.redraws : 0,
     };
   }
 
@@ -346,6 +355,8 @@ export class Editor {
     this.renderLeftOut(doc);
     this.renderSelBar();
     this.renderSide();
+    // A told-of newer revision the editor has since caught up with is news no more.
+    if (this.toldRevision > 0 && this.toldRevision <= this.base) this.notices = this.notices.filter((n) => n.id !== "newer");
     this.renderNotices();
   }
 
@@ -831,6 +842,7 @@ export class Editor {
     else this.writeDraft();
     this.notice("conflict", "info", null);
     this.notice("save", "info", null);
+    this.notice("newer", "info", null);
   }
 
   private saveFailed(err: unknown): void {
@@ -958,6 +970,43 @@ export class Editor {
     document.addEventListener("keydown", onEsc, true);
     document.body.appendChild(backdrop);
     return { body, foot, close };
+  }
+
+  /** Tells (once per revision) when someone else saved the board, before a save runs into it. */
+  private async checkRevision(): Promise<void> {
+    if (this.destroyed) return;
+    try {
+      const b = this.saving ? null : await newerBoard(this.id, this.base);
+      if (b && b.revision > this.toldRevision && b.revision > this.base && !this.destroyed) {
+        this.toldRevision = b.revision;
+        const load = h("button", { type: "button", class: "btn btn-small", "data-testid": "newer-load" }, `Load revision ${b.revision}`);
+        load.addEventListener("click", () => this.loadNewer(b));
+        this.notice(
+          "newer",
+          "warn",
+          h(
+            "span",
+            null,
+            `Revision ${b.revision} of this board was saved elsewhere (${timeText(b.updatedAt)}). ${this.dirty ? "Saving will show what changed and let you choose. " : ""}`,
+            load,
+          ),
+        );
+      }
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) this.notice("newer", "error", "This board was deleted elsewhere (it may be in the trash): saving cannot work until it is restored.");
+    }
+    if (!this.destroyed) this.revisionTimer = setTimeout(() => void this.checkRevision(), REVISION_CHECK_MS);
+  }
+
+  private loadNewer(b: LoadedBoard): void {
+    if (this.dirty && !window.confirm(`Load revision ${b.revision}? Your unsaved edits are replaced (Undo brings them back).`)) return;
+    this.base = b.revision;
+    this.baseDoc = clone(b.content);
+    this.errors = [];
+    this.history!.apply(b.content, `Load revision ${b.revision}`);
+    this.drafts.clear(this.id);
+    this.notice("newer", "info", null);
+    this.afterChange();
   }
 
   // ---- history -------------------------------------------------------------
@@ -1125,7 +1174,7 @@ export class Editor {
         // The draft has a mistake: say which field, keep the last good drawing.
         if (!this.viewing && doc === this.doc) {
           this.errors = [{ field: err.field, message: err.message }];
-          this.notice("preview", "error", `${err.field ? err.field + ": " : ""}${err.message}`);
+          this.notice("preview", "error", `The board cannot be drawn as it is: ${errorMessage(err)}`);
           this.refresh();
         }
         this.previewEl.textContent = "Preview paused: fix the problem";
@@ -1149,6 +1198,7 @@ export class Editor {
     this.destroyed = true;
     if (this.previewTimer) clearTimeout(this.previewTimer);
     if (this.draftTimer) clearTimeout(this.draftTimer);
+    if (this.revisionTimer) clearTimeout(this.revisionTimer);
     document.removeEventListener("keydown", this.onKey);
     window.removeEventListener("beforeunload", this.onBeforeUnload);
     this.closePanel();

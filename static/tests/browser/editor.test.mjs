@@ -244,6 +244,10 @@ test("editor: drag three kinds, resize, bind a query with autocomplete, set a th
   const statValue = await page.textContent('[gs-id="stat"] .fb-stat-value');
   assert.match(statValue, /\d/, `the stat shows a number while editing, got ${JSON.stringify(statValue)}`);
   await screenshot(page, "editor-live");
+  // New data every refresh redraws nothing: the drawings are kept and only their data changes.
+  const before = await state(page);
+  await page.waitForFunction((n) => document.getElementById("app").fbEditor.state().previews >= n + 3, before.previews, { timeout: 15000 });
+  assert.equal((await state(page)).redraws, before.redraws, "widgets were redrawn by polls of an unchanged draft");
 
   const rev = await saveAndWait(page);
   assert.equal(rev, 2);
@@ -575,15 +579,88 @@ test("editor: unsaved edits survive a reload and are offered back; leaving with 
     ed.apply(d, "Set background");
   });
   await page.waitForSelector('[data-testid="notice-preview"]');
-  assert.match(await page.textContent('[data-testid="notice-preview"]'), /background: "#12345" is not a colour/);
+  assert.match(await page.textContent('[data-testid="notice-preview"]'), /"#12345" is not a colour.*\(field: background\)/);
   await page.click('[data-testid="editor-undo"]');
   await page.waitForSelector('[data-testid="notice-preview"]', { state: "detached" });
 
   // Saving clears the draft; closing with nothing unsaved asks nothing.
-  await saveAndWait(page);
+  const rev = await saveAndWait(page);
   assert.equal(await page.evaluate((id) => Object.keys(localStorage).filter((k) => k.indexOf(`flexboard.editor.draft.${id}.`) === 0).length, b.id), 0);
+
+  // Someone saves the board elsewhere: the editor says so before any save of its own runs into it.
+  const other = content(await getBoard(b.id));
+  other.name = "Drafts, renamed elsewhere";
+  const put = await fetch(`${server.url}/api/v1/boards/${b.id}`, { method: "PUT", headers: { "Content-Type": "application/json", "If-Match": `"${rev}"` }, body: JSON.stringify(other) });
+  assert.equal(put.status, 200);
+  await page.waitForSelector('[data-testid="notice-newer"]', { timeout: 15000 });
+  assert.match(await page.textContent('[data-testid="notice-newer"]'), new RegExp(`Revision ${rev + 1} of this board was saved elsewhere`));
+  await page.click('[data-testid="newer-load"]');
+  await page.waitForFunction((r) => document.getElementById("app").fbEditor.state().base === r, rev + 1);
+  assert.equal(await page.textContent('[data-testid="editor-name"]'), "Drafts, renamed elsewhere");
+  assert.equal(await page.locator('[data-testid="notice-newer"]').count(), 0);
   dialogs.length = 0;
   assert.deepEqual(pageErrors, []);
   await page.close({ runBeforeUnload: true });
   assert.deepEqual(dialogs, []);
+});
+
+test("editor: overlap only when the board allows it; the server's refusal marks the widgets", async () => {
+  const b = await createBoard({
+    name: "Overlap",
+    widgets: [stat("a", "Alpha"), stat("b", "Beta")],
+    variants: [variant16x9([{ widget: "a", x: 0, y: 0, w: 8, h: 5 }, { widget: "b", x: 10, y: 0, w: 8, h: 5 }])],
+  });
+  const page = await browser.newPage();
+  const watch = watchPage(page, { allowHTTPErrors: [/\/api\/v1\/boards\/preview/], allowConsole: [/status of 400 \(Bad Request\)/] });
+  await openEditor(page, b.id);
+
+  // Overlap off: the keyboard refuses to move Beta onto Alpha, and says why.
+  await selectWidget(page, "b");
+  for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowLeft");
+  // Two steps left are free (x 10 → 8); the third would cover Alpha's last column.
+  assert.deepEqual(placementsOf((await state(page)).doc).b, { x: 8, y: 0, w: 8, h: 5 });
+  assert.match(await page.textContent('[data-testid="notice-edit"]'), /“Beta” would overlap “Alpha”; turn on "Allow overlap"/);
+  // A drag onto Alpha: gridstack makes room, nothing ends up overlapping.
+  let g = await grid(page);
+  let bb = await itemBox(page, "b");
+  await drag(page, { x: bb.x + bb.width / 2, y: bb.y + bb.height / 2 }, { x: bb.x + bb.width / 2 - 6 * g.cw, y: bb.y + bb.height / 2 + 1 * g.ch });
+  await page.waitForFunction(() => document.getElementById("app").fbEditor.state().doc.variants[0].placements.find((p) => p.widget === "b").x !== 8);
+  assert.deepEqual(noOverlapInside((await state(page)).doc), []);
+
+  // Overlap on (board settings): the same drag stacks Beta over Alpha.
+  await page.click('[data-testid="editor-undo"]');
+  await page.keyboard.press("Escape");
+  await page.check('[data-key="s.allow_overlap"]');
+  await page.waitForFunction(() => document.getElementById("app").fbEditor.state().doc.allow_overlap === true);
+  g = await grid(page);
+  bb = await itemBox(page, "b");
+  await drag(page, { x: bb.x + bb.width / 2, y: bb.y + bb.height / 2 }, { x: bb.x + bb.width / 2 - 6 * g.cw, y: bb.y + bb.height / 2 + 1 * g.ch });
+  await page.waitForFunction(() => document.getElementById("app").fbEditor.state().doc.variants[0].placements.find((p) => p.widget === "b").x !== 8);
+  let s = await state(page);
+  assert.deepEqual(placementsOf(s.doc).a, { x: 0, y: 0, w: 8, h: 5 }, "Alpha stays where it was");
+  assert.deepEqual(placementsOf(s.doc).b, { x: 2, y: 1, w: 8, h: 5 });
+  assert.equal(noOverlapInside(s.doc).length, 1);
+  await screenshot(page, "editor-overlap");
+  assert.equal(await saveAndWait(page), 2, "the server takes an overlapping layout when the board allows it");
+
+  // Overlap off again with the widgets stacked: the preview's 400 names the placement, the widget is marked.
+  await page.keyboard.press("Escape");
+  await page.uncheck('[data-key="s.allow_overlap"]');
+  await page.waitForSelector('[data-testid="notice-preview"]');
+  assert.match(await page.textContent('[data-testid="notice-preview"]'), /"b" overlaps "a" at x=2 y=1; .*\(field: variants\[0\]\.placements\[1\]\)/);
+  await page.waitForSelector('[data-testid="editor-item"][gs-id="b"][data-invalid]');
+  // The canvas still shows the document as it is (gridstack did not push Alpha away).
+  assert.deepEqual(
+    await page.evaluate(() => ["a", "b"].map((id) => { const e = document.querySelector(`[data-testid="editor-item"][gs-id="${id}"]`); return [e.getAttribute("gs-x") || "0", e.getAttribute("gs-y") || "0"]; })),
+    [["0", "0"], ["2", "1"]],
+  );
+  await screenshot(page, "editor-overlap-refused");
+  await page.click('[data-testid="editor-undo"]');
+  await page.waitForSelector('[data-testid="notice-preview"]', { state: "detached" });
+  assert.equal(await page.locator("[data-invalid]").count(), 0);
+  s = await state(page);
+  assert.equal(s.doc.allow_overlap, true);
+  assert.equal(s.dirty, false);
+  watch.check();
+  await page.close();
 });
