@@ -120,6 +120,13 @@ export class Editor {
   private previewBusy = false;
   private previewAgain = false;
   private previewFailures = 0;
+  private previewIdle = false;
+  private readonly onVisible = (): void => {
+    if (!document.hidden && this.previewIdle) {
+      this.previewIdle = false;
+      this.kickPreview(0);
+    }
+  };
   /** Requests answered, for tests and the status line. */
   previews = 0;
 
@@ -283,6 +290,7 @@ export class Editor {
     this.buildPalette();
     document.addEventListener("keydown", this.onKey);
     window.addEventListener("beforeunload", this.onBeforeUnload);
+    document.addEventListener("visibilitychange", this.onVisible);
     (this.host as unknown as { fbEditor: Editor }).fbEditor = this;
   }
 
@@ -566,6 +574,16 @@ export class Editor {
     );
   }
 
+  /** A notice of something just done, with an Undo button for it. */
+  private undoable(id: string, text: string): void {
+    const undo = h("button", { type: "button", class: "btn btn-small", "data-testid": "notice-undo" }, "Undo");
+    undo.addEventListener("click", () => {
+      this.notice(id, "info", null);
+      this.undo();
+    });
+    this.notice(id, "info", h("span", null, `${text} `, undo));
+  }
+
   // ---- editing -------------------------------------------------------------
 
   /** Records an edit (one undo step, merged with the previous one of the same key) and shows it. */
@@ -673,10 +691,11 @@ export class Editor {
 
   private deleteVariant(name: string): void {
     if (this.doc.variants.length < 2) return;
-    if (!window.confirm(`Delete the variant “${name}”? (Undo brings it back.)`)) return;
+    // No "are you sure": it is one undo step, and the notice offers it.
     const next = clone(this.doc);
     next.variants = next.variants.filter((v) => v.name !== name);
     this.apply(next, `Delete variant ${name}`);
+    this.undoable("edit", `Variant “${name}” deleted.`);
   }
 
   undo(): void {
@@ -999,7 +1018,7 @@ export class Editor {
   }
 
   private loadNewer(b: LoadedBoard): void {
-    if (this.dirty && !window.confirm(`Load revision ${b.revision}? Your unsaved edits are replaced (Undo brings them back).`)) return;
+    const hadEdits = this.dirty;
     this.base = b.revision;
     this.baseDoc = clone(b.content);
     this.errors = [];
@@ -1007,6 +1026,7 @@ export class Editor {
     this.drafts.clear(this.id);
     this.notice("newer", "info", null);
     this.afterChange();
+    if (hadEdits) this.undoable("save", `Loaded revision ${b.revision}; your unsaved edits were replaced.`);
   }
 
   // ---- history -------------------------------------------------------------
@@ -1095,7 +1115,7 @@ export class Editor {
   }
 
   private async restore(rev: number): Promise<void> {
-    if (this.dirty && !window.confirm(`Restore revision ${rev}? Your unsaved edits will be replaced (Undo brings them back).`)) return;
+    const hadEdits = this.dirty;
     let b: LoadedBoard;
     try {
       b = await restoreVersion(this.id, rev, this.base);
@@ -1112,8 +1132,9 @@ export class Editor {
     this.errors = [];
     this.history!.apply(b.content, `Restore revision ${rev}`);
     this.drafts.clear(this.id);
-    this.notice("history", "info", `Revision ${rev} restored as revision ${b.revision}.`);
     this.afterChange();
+    if (hadEdits) this.undoable("history", `Revision ${rev} restored as revision ${b.revision}; your unsaved edits were replaced.`);
+    else this.notice("history", "info", `Revision ${rev} restored as revision ${b.revision}.`);
     void this.renderHistory();
   }
 
@@ -1142,6 +1163,11 @@ export class Editor {
 
   private async runPreview(): Promise<void> {
     if (this.destroyed || !this.history) return;
+    // A tab nobody looks at asks nothing; showing it again asks at once (onVisible).
+    if (document.hidden) {
+      this.previewIdle = true;
+      return;
+    }
     if (this.previewBusy) {
       this.previewAgain = true;
       return;
@@ -1201,6 +1227,7 @@ export class Editor {
     if (this.revisionTimer) clearTimeout(this.revisionTimer);
     document.removeEventListener("keydown", this.onKey);
     window.removeEventListener("beforeunload", this.onBeforeUnload);
+    document.removeEventListener("visibilitychange", this.onVisible);
     this.closePanel();
     this.canvas?.destroy();
   }

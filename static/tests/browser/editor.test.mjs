@@ -525,6 +525,16 @@ test("editor: a 32:9 variant from the 16:9 one: nothing overlaps or falls outsid
   assert.equal(await page.locator('[data-testid="leftout-widget"]').count(), 0);
   assert.deepEqual(noOverlapInside((await state(page)).doc), []);
 
+  // Deleting a variant is one undo step (no "are you sure"): the notice offers Undo.
+  const withVariant = (await state(page)).doc;
+  await page.click('[data-testid="variant-delete"]');
+  assert.deepEqual((await state(page)).doc.variants.map((x) => x.name), ["16:9"]);
+  assert.equal(await page.getAttribute('[data-testid="variant-tab"][aria-selected="true"]', "data-variant"), "16:9");
+  await page.click('[data-testid="notice-edit"] [data-testid="notice-undo"]');
+  assert.deepEqual((await state(page)).doc, withVariant);
+  await page.click('[data-testid="variant-tab"][data-variant="32:9"]');
+  assert.equal((await state(page)).variant, "32:9");
+
   await saveAndWait(page);
   const saved = await getBoard(b.id);
   assert.deepEqual(saved.variants.map((x) => x.name), ["16:9", "32:9"]);
