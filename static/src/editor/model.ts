@@ -9,8 +9,14 @@ import type { KindInfo } from "../lib/render.ts";
 
 /** Edits with the same merge key closer together than this are one undo step (typing in a field). */
 export const UNDO_MERGE_MS = 1000;
-/** Undo steps kept; the oldest are dropped beyond (a board is at most 1 MiB, so this bounds memory). */
+/** Undo steps kept; the oldest are dropped beyond. */
 export const MAX_UNDO_STEPS = 300;
+/**
+ * The undo history's size bound, in characters of the documents' JSON: a
+ * board may be up to 1 MiB, and 300 copies of that would not fit a tab.
+ * The oldest steps are dropped beyond (the newest is always kept).
+ */
+export const MAX_UNDO_CHARS = 32 * 1024 * 1024;
 /** Kinds' default sizes are in cells of the default 48×27 grid on 1920×1080: 40 px cells. */
 export const DEFAULT_CELL_PX = 40;
 
@@ -27,6 +33,8 @@ export function sameDoc(a: unknown, b: unknown): boolean {
 interface Step {
   /** The document before the edit (in past) or after it (in future). */
   doc: BoardContent;
+  /** Its JSON's length (the history's size bound). */
+  size: number;
   label: string;
   key: string;
   at: number;
@@ -40,6 +48,9 @@ interface Step {
  */
 export class History {
   private current: BoardContent;
+  private currentJSON: string;
+  /** Characters held by the past steps. */
+  private chars = 0;
   private past: Step[] = [];
   private future: Step[] = [];
   /** After undo/redo (or a reset) the next edit never merges into the step before. */
@@ -49,7 +60,8 @@ export class History {
     doc: BoardContent,
     private readonly now: () => number = () => Date.now(),
   ) {
-    this.current = clone(doc);
+    this.currentJSON = JSON.stringify(doc);
+    this.current = JSON.parse(this.currentJSON) as BoardContent;
   }
 
   /** The document now. Treat it as read-only: edits go through apply(). */
@@ -63,16 +75,21 @@ export class History {
    * the current document.
    */
   apply(next: BoardContent, label: string, mergeKey = ""): boolean {
-    if (sameDoc(next, this.current)) return false;
+    const json = JSON.stringify(next);
+    if (json === this.currentJSON) return false;
     const t = this.now();
     const top = this.past[this.past.length - 1];
     if (!this.sealed && top && mergeKey !== "" && top.key === mergeKey && t - top.at < UNDO_MERGE_MS) {
       top.at = t;
     } else {
-      this.past.push({ doc: this.current, label, key: mergeKey, at: t });
-      if (this.past.length > MAX_UNDO_STEPS) this.past.shift();
+      this.past.push({ doc: this.current, size: this.currentJSON.length, label, key: mergeKey, at: t });
+      this.chars += this.currentJSON.length;
+      while (this.past.length > MAX_UNDO_STEPS || (this.past.length > 1 && this.chars > MAX_UNDO_CHARS)) {
+        this.chars -= this.past.shift()!.size;
+      }
     }
-    this.current = clone(next);
+    this.current = JSON.parse(json) as BoardContent;
+    this.currentJSON = json;
     this.future = [];
     this.sealed = false;
     return true;
@@ -82,8 +99,10 @@ export class History {
   undo(): string | null {
     const step = this.past.pop();
     if (!step) return null;
-    this.future.push({ doc: this.current, label: step.label, key: step.key, at: step.at });
+    this.chars -= step.size;
+    this.future.push({ doc: this.current, size: this.currentJSON.length, label: step.label, key: step.key, at: step.at });
     this.current = step.doc;
+    this.currentJSON = JSON.stringify(step.doc);
     this.sealed = true;
     return step.label;
   }
@@ -92,8 +111,10 @@ export class History {
   redo(): string | null {
     const step = this.future.pop();
     if (!step) return null;
-    this.past.push({ doc: this.current, label: step.label, key: step.key, at: step.at });
+    this.past.push({ doc: this.current, size: this.currentJSON.length, label: step.label, key: step.key, at: step.at });
+    this.chars += this.currentJSON.length;
     this.current = step.doc;
+    this.currentJSON = JSON.stringify(step.doc);
     this.sealed = true;
     return step.label;
   }

@@ -16,6 +16,7 @@ import {
   layoutProblems,
   leaveOut,
   leftOut,
+  MAX_UNDO_CHARS,
   MAX_UNDO_STEPS,
   newWidgetId,
   nudge,
@@ -147,6 +148,20 @@ describe("History", () => {
     assert.equal(hist.depth, MAX_UNDO_STEPS);
     while (hist.undo() !== null);
     assert.equal(hist.doc.name, "n19");
+  });
+
+  it("KeepsAtMostMaxCharsButAlwaysTheLastStep", () => {
+    const big = (n: number): BoardContent => ({ ...board(), description: "x".repeat(n) });
+    const third = Math.floor(MAX_UNDO_CHARS / 3);
+    const hist = new History(big(third));
+    for (let i = 1; i <= 5; i++) hist.apply({ ...big(third), name: `n${i}` }, "Rename");
+    // Each step holds a little over a third of the bound: two fit, a third does not.
+    assert.equal(hist.depth, 2);
+    hist.undo();
+    assert.equal(hist.doc.name, "n4", "the newest step is kept");
+    const huge = new History(big(MAX_UNDO_CHARS));
+    huge.apply({ ...big(MAX_UNDO_CHARS), name: "b" }, "Rename");
+    assert.equal(huge.depth, 1, "one step even when it alone is over the bound");
   });
 
   it("EditsToTheReturnedDocumentDoNotReachTheHistory", () => {
