@@ -29,6 +29,8 @@ const CANVAS_PAD = 16;
 const MAX_PIXEL_RATIO = 4;
 /** Re-rasterising charts waits until resizing settles (as the stage). */
 const RESCALE_DELAY_MS = 250;
+/** The editor zooms in up to this many times the scale at which the whole canvas fits. */
+export const MAX_ZOOM = 8;
 
 /** What the canvas tells the editor. */
 export interface CanvasEvents {
@@ -38,6 +40,8 @@ export interface CanvasEvents {
   onDrop(what: { kind: string } | { widget: string }, at: Cells, others: PlacementDef[]): void;
   /** A widget was clicked (or the empty canvas: null). */
   onSelect(id: string | null): void;
+  /** The scale from design to screen pixels changed (zoom, a resized window, another variant). */
+  onScale?(scale: number): void;
 }
 
 /** The pixel rectangle of a placement, rounded from exact cell edges like the server's boards.CellRect. */
@@ -85,6 +89,7 @@ function placementsSignature(ps: PlacementDef[]): string {
 export class EditorCanvas {
   readonly el: HTMLElement;
   private readonly sheet: HTMLElement;
+  private readonly spacer = h("div", { class: "fb-ed-spacer" });
   private gridEl: HTMLElement | null = null;
   private grid: GridStack | null = null;
   private doc: BoardContent | null = null;
@@ -109,6 +114,7 @@ export class EditorCanvas {
   redraws = 0;
   /** The overlap rule the engine applies (read by the engine subclass). */
   private allowOverlap = false;
+  private zoom = 1;
 
   constructor(
     box: HTMLElement,
@@ -116,7 +122,7 @@ export class EditorCanvas {
     private readonly title: (id: string) => string,
   ) {
     this.sheet = h("div", { class: "fb-ed-sheet", "data-testid": "editor-sheet" });
-    this.el = h("div", { class: "fb-ed-canvas", "data-testid": "editor-canvas" }, this.sheet);
+    this.el = h("div", { class: "fb-ed-canvas", "data-testid": "editor-canvas" }, this.sheet, this.spacer);
     replace(box, this.el);
     this.el.addEventListener("mousedown", (e) => {
       // A click on the empty canvas (not on a widget) clears the selection.
@@ -470,7 +476,24 @@ export class EditorCanvas {
     const bw = Math.max(0, this.el.clientWidth - 2 * CANVAS_PAD);
     const bh = Math.max(0, this.el.clientHeight - 2 * CANVAS_PAD);
     const f = fitContain(v.canvas.width, v.canvas.height, bw, bh);
-    return { scale: f.scale > 0 ? f.scale : 0.1, x: f.x + CANVAS_PAD, y: f.y + CANVAS_PAD };
+    const fitScale = f.scale > 0 ? f.scale : 0.1;
+    if (this.zoom <= 1) return { scale: fitScale, x: f.x + CANVAS_PAD, y: f.y + CANVAS_PAD };
+    // Zoomed in: larger than the box, scrolled; centred on an axis where it still fits.
+    const scale = fitScale * this.zoom;
+    return { scale, x: CANVAS_PAD + Math.max(0, (bw - v.canvas.width * scale) / 2), y: CANVAS_PAD + Math.max(0, (bh - v.canvas.height * scale) / 2) };
+  }
+
+  /** Zoom as a multiple of the fitting scale (1: the whole canvas fits), kept across variants. */
+  setZoom(z: number): void {
+    const next = Math.max(1, Math.min(MAX_ZOOM, z));
+    if (next === this.zoom) return;
+    this.zoom = next;
+    this.el.setAttribute("data-zoomed", next > 1 ? "true" : "false");
+    this.layout();
+  }
+
+  get zoomFactor(): number {
+    return this.zoom;
   }
 
   private placeSheet(v: VariantDef): void {
@@ -486,7 +509,12 @@ export class EditorCanvas {
     s.height = `${hh}px`;
     // The grid's lines: one cell of the variant, scaled.
     s.backgroundSize = `${w / v.grid.columns}px ${hh / v.grid.rows}px`;
+    // The scrolled area ends a pad beyond the canvas when zoomed in.
+    this.spacer.style.left = `${Math.round(f.x + w)}px`;
+    this.spacer.style.top = `${Math.round(f.y + hh)}px`;
+    const changed = this.sheet.getAttribute("data-scale") !== f.scale.toFixed(4);
     this.sheet.setAttribute("data-scale", f.scale.toFixed(4));
+    if (changed && this.events.onScale) this.events.onScale(f.scale);
     if (this.pixelRatio() !== before) this.rescaleLater();
   }
 

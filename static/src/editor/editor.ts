@@ -59,6 +59,8 @@ export const MIN_PREVIEW_INTERVAL_MS = 1000;
 const PREVIEW_AFTER_EDIT_MS = 150;
 /** A failing preview is retried after 1 s, doubling up to this. */
 const MAX_PREVIEW_BACKOFF_MS = 30000;
+/** Each zoom step multiplies the scale by this. */
+const ZOOM_STEP = 1.5;
 /** Drafts are written this long after the last edit. */
 const DRAFT_DELAY_MS = 300;
 /** How often the editor asks whether someone else saved the board (answered 304 when not). */
@@ -149,6 +151,8 @@ export class Editor {
   private readonly sideEl = h("aside", { class: "fb-ed-side", "data-testid": "editor-side" });
   private readonly previewEl = h("span", { class: "fb-ed-preview-status", "data-testid": "editor-preview-status" });
   private canvas: EditorCanvas | null = null;
+  private readonly zoomLevel = h("span", { class: "fb-ed-zoom-level", "data-testid": "zoom-level", title: "Screen pixels per design pixel" });
+  private readonly zoomEl = h("div", { class: "fb-ed-zoom" });
 
   constructor(
     private readonly host: HTMLElement,
@@ -284,10 +288,18 @@ export class Editor {
         onLayout: (ps, label) => this.onLayout(ps, label),
         onDrop: (what, at, others) => this.onDrop(what, at, others),
         onSelect: (id) => this.select(id),
+        onScale: () => this.showZoom(),
       },
       (id) => widgetName(this.doc, id),
     );
     this.buildPalette();
+    const zoomOut = h("button", { type: "button", class: "btn btn-small", title: "Zoom out", "data-testid": "zoom-out" }, "−");
+    const zoomFit = h("button", { type: "button", class: "btn btn-small", title: "Fit the whole canvas", "data-testid": "zoom-fit" }, "Fit");
+    const zoomIn = h("button", { type: "button", class: "btn btn-small", title: "Zoom in", "data-testid": "zoom-in" }, "+");
+    zoomOut.addEventListener("click", () => this.zoomBy(1 / ZOOM_STEP));
+    zoomFit.addEventListener("click", () => this.zoomBy(0));
+    zoomIn.addEventListener("click", () => this.zoomBy(ZOOM_STEP));
+    replace(this.zoomEl, zoomOut, this.zoomLevel, zoomIn, zoomFit);
     document.addEventListener("keydown", this.onKey);
     window.addEventListener("beforeunload", this.onBeforeUnload);
     document.addEventListener("visibilitychange", this.onVisible);
@@ -326,6 +338,18 @@ export class Editor {
       const size = el.querySelector(".fb-ed-kind-size");
       if (size) size.textContent = `${c.w}×${c.h}`;
     }
+  }
+
+  /** Zooms by factor (0: back to fitting the whole canvas). */
+  private zoomBy(factor: number): void {
+    if (!this.canvas) return;
+    this.canvas.setZoom(factor === 0 ? 1 : this.canvas.zoomFactor * factor);
+    this.showZoom();
+  }
+
+  private showZoom(): void {
+    if (!this.canvas) return;
+    this.zoomLevel.textContent = `${Math.round(this.canvas.currentScale * 100)}%`;
   }
 
   private kindOf(name: string): KindInfo | undefined {
@@ -404,7 +428,9 @@ export class Editor {
       add.addEventListener("click", () => void this.addVariant());
       tabs.push(add);
     }
+    tabs.push(this.zoomEl);
     replace(this.tabsEl, ...tabs);
+    this.showZoom();
   }
 
   private renderLeftOut(doc: BoardContent): void {

@@ -517,6 +517,28 @@ test("editor: a 32:9 variant from the 16:9 one: nothing overlaps or falls outsid
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="editor-item"] .fb-widget .fb-stat-main').length === 5);
   await screenshot(page, "editor-variant-32x9");
 
+  // Zoom in on the wide canvas: larger, scrolled, still editable by mouse; Fit brings it back.
+  const fitLevel = await page.textContent('[data-testid="zoom-level"]');
+  await page.click('[data-testid="zoom-in"]');
+  await page.click('[data-testid="zoom-in"]');
+  const zoomed = await page.locator('[data-testid="editor-sheet"]').boundingBox();
+  assert.ok(Math.abs(zoomed.width / sheet.width - 2.25) < 0.02, `zoomed ×2.25: ${zoomed.width} vs ${sheet.width}`);
+  const level = parseInt(await page.textContent('[data-testid="zoom-level"]'), 10);
+  assert.ok(Math.abs(level - parseInt(fitLevel, 10) * 2.25) <= 1.5, `zoom level ${level}% from ${fitLevel}`);
+  assert.ok(await page.evaluate(() => { const c = document.querySelector('[data-testid="editor-canvas"]'); return c.scrollWidth > c.clientWidth; }), "the zoomed canvas scrolls");
+  // (The layout is full, so the mouse edit is a narrowing by the right-hand handle: two cells.)
+  const before = placementsOf((await state(page)).doc, "32:9").a;
+  await selectWidget(page, "a");
+  const eh = await page.locator('[data-testid="editor-item"][gs-id="a"] .ui-resizable-e').boundingBox();
+  const zg = await grid(page);
+  await drag(page, { x: eh.x + eh.width / 2, y: eh.y + eh.height / 2 }, { x: eh.x + eh.width / 2 - 2 * zg.cw, y: eh.y + eh.height / 2 });
+  await page.waitForFunction((w) => document.getElementById("app").fbEditor.state().doc.variants[1].placements.find((p) => p.widget === "a").w !== w, before.w);
+  assert.deepEqual(placementsOf((await state(page)).doc, "32:9").a, { ...before, w: before.w - 2 }, "a resize at zoom changes by the cells dragged");
+  await screenshot(page, "editor-variant-32x9-zoomed");
+  await page.click('[data-testid="editor-undo"]');
+  await page.click('[data-testid="zoom-fit"]');
+  assert.equal(await page.textContent('[data-testid="zoom-level"]'), fitLevel);
+
   // Leaving a widget out of this variant lists it, and it can be placed again.
   await selectWidget(page, "e");
   await page.click('[data-testid="selected-leave-out"]');
