@@ -90,6 +90,8 @@ export class EditorCanvas {
   readonly el: HTMLElement;
   private readonly sheet: HTMLElement;
   private readonly spacer = h("div", { class: "fb-ed-spacer" });
+  /** Said on an empty canvas: how to start. */
+  private readonly hint = h("div", { class: "fb-ed-hint", "data-testid": "editor-empty-hint" }, "Drag a widget here from the list on the left, or click one to add it");
   private gridEl: HTMLElement | null = null;
   private grid: GridStack | null = null;
   private doc: BoardContent | null = null;
@@ -173,6 +175,7 @@ export class EditorCanvas {
       this.buildGrid(v);
     }
     if (placementsSignature(this.gridPlacements()) !== placementsSignature(v.placements)) this.loadItems(v);
+    this.hint.style.display = v.placements.length === 0 && !readOnly ? "" : "none";
     // Titles and kinds may have changed without the placements.
     for (const p of v.placements) this.ensureDrawn(p);
     this.layout();
@@ -187,7 +190,7 @@ export class EditorCanvas {
     }
     const gridEl = h("div", { class: "grid-stack fb-ed-grid", "data-testid": "editor-grid" });
     this.gridEl = gridEl;
-    replace(this.sheet, gridEl);
+    replace(this.sheet, gridEl, this.hint);
     const self = this;
     // Overlap, when the board allows it: gridstack then never pushes widgets apart.
     class Engine extends GridStackEngine {

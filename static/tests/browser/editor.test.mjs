@@ -191,7 +191,9 @@ test("editor: drag three kinds, resize, bind a query with autocomplete, set a th
   const sheet = await page.locator('[data-testid="editor-sheet"]').boundingBox();
   assert.ok(Math.abs(sheet.width / sheet.height - 1920 / 1080) < 0.01, `sheet ${sheet.width}×${sheet.height} is not 16:9`);
 
+  assert.ok(await page.isVisible('[data-testid="editor-empty-hint"]'), "an empty canvas says how to start");
   await dragKind(page, "stat", 1, 1);
+  assert.equal(await page.isVisible('[data-testid="editor-empty-hint"]'), false);
   await dragKind(page, "timeseries", 12, 1);
   await dragKind(page, "gauge", 1, 10);
   let s = await state(page);
