@@ -15,6 +15,7 @@ import {
   defaultCells,
   deleteWidget,
   diffContent,
+  duplicateWidget,
   DraftStore,
   findVariant,
   grow,
@@ -261,6 +262,8 @@ export class Editor {
         h("dd", null, "resize it"),
         h("dt", null, "Delete"),
         h("dd", null, "remove it"),
+        h("dt", null, "Ctrl+D"),
+        h("dd", null, "duplicate it"),
         h("dt", null, "Ctrl+Z, Ctrl+Shift+Z"),
         h("dd", null, "undo, redo"),
         h("dt", null, "Ctrl+S"),
@@ -474,12 +477,15 @@ export class Editor {
     const p = findVariant(this.doc, this.variant)?.placements.find((x) => x.widget === id);
     const out = h("button", { type: "button", class: "btn btn-small", "data-testid": "selected-leave-out", title: "Keep it on the board, not on this variant" }, "Leave out of this variant");
     out.addEventListener("click", () => this.apply(leaveOut(this.doc, this.variant, id), `Leave ${widgetName(this.doc, id)} out of ${this.variant}`));
+    const dup = h("button", { type: "button", class: "btn btn-small", "data-testid": "selected-duplicate", title: "A copy beside it (Ctrl+D)" }, "Duplicate");
+    dup.addEventListener("click", () => this.duplicateSelected());
     const del = h("button", { type: "button", class: "btn btn-small fb-ed-danger", "data-testid": "selected-delete", title: "Delete from the board (Delete)" }, "Delete");
     del.addEventListener("click", () => this.deleteSelected());
     replace(
       this.selBar,
       h("span", { class: "fb-ed-sel-name", "data-testid": "selected-name" }, widgetName(this.doc, id)),
       p ? h("span", { class: "fb-ed-sel-cells", "data-testid": "selected-cells" }, ` x ${p.x} y ${p.y} · ${p.w}×${p.h} cells`) : null,
+      dup,
       out,
       del,
     );
@@ -669,6 +675,12 @@ export class Editor {
     if (this.applyResult(r, `Place ${widgetName(this.doc, id)} on ${this.variant}`)) this.select(id);
   }
 
+  private duplicateSelected(): void {
+    if (this.selected === null || this.viewing) return;
+    const r = duplicateWidget(this.doc, this.variant, this.selected);
+    if (this.applyResult(r, `Duplicate ${widgetName(this.doc, this.selected)}`) && r.id) this.select(r.id);
+  }
+
   private deleteSelected(): void {
     if (this.selected === null) return;
     const id = this.selected;
@@ -755,6 +767,11 @@ export class Editor {
       e.preventDefault();
       if (e.shiftKey) this.redo();
       else this.undo();
+      return;
+    }
+    if (mod && !typing && (key === "d" || key === "D") && this.selected !== null && !this.viewing) {
+      e.preventDefault();
+      this.duplicateSelected();
       return;
     }
     if (mod && !typing && (key === "y" || key === "Y")) {

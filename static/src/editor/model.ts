@@ -322,6 +322,28 @@ export function addWidget(doc: BoardContent, variant: string, kind: KindInfo, r?
   return { doc: next, id };
 }
 
+/**
+ * Copies widget id (config, queries, title + " copy") under a new id, placed
+ * on variant at the first room for its size (smaller when there is none);
+ * other variants leave the copy out until it is placed there.
+ */
+export function duplicateWidget(doc: BoardContent, variant: string, id: string): EditResult & { id?: string } {
+  const v = findVariant(doc, variant);
+  const w = doc.widgets.find((x) => x.id === id);
+  const p = v ? v.placements.find((x) => x.widget === id) : undefined;
+  if (!v || !w || !p) return { error: `${widgetName(doc, id)} is not placed here` };
+  const rect = findRoom(v, p.w, p.h, false);
+  if (!rect) return { error: `there is no free cell on ${v.name} for a copy of ${widgetName(doc, id)}: make room first` };
+  const copyId = newWidgetId(doc, w.id);
+  const next = clone(doc);
+  const copy = clone(w);
+  copy.id = copyId;
+  copy.title = w.title.trim() !== "" ? `${w.title.trim()} copy`.slice(0, 200) : "";
+  next.widgets.push(copy);
+  next.variants[variantIndex(next, v.name)]!.placements.push({ widget: copyId, x: rect.x, y: rect.y, w: rect.w, h: rect.h });
+  return { doc: next, id: copyId };
+}
+
 /** Removes widget id from the board: its definition and its placement on every variant. */
 export function deleteWidget(doc: BoardContent, id: string): BoardContent {
   const next = clone(doc);

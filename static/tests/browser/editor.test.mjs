@@ -448,6 +448,14 @@ test("editor: undo and redo of move, resize, add, delete and config change", asy
   await page.fill('[data-key="w.title"]', "Alpha one");
   await page.waitForFunction(() => document.getElementById("app").fbEditor.state().doc.widgets[0].title === "Alpha one");
   await step("config change");
+  // Duplicate Alpha (Ctrl+D), then delete the copy and the gauge.
+  await selectWidget(page, "a");
+  await page.keyboard.press("Control+d");
+  await page.waitForFunction(() => document.getElementById("app").fbEditor.state().selected === "a-2");
+  assert.equal((await state(page)).doc.widgets.find((w) => w.id === "a-2").title, "Alpha one copy");
+  await step("duplicate");
+  await page.keyboard.press("Delete");
+  await step("delete the copy");
   // Delete the gauge.
   await selectWidget(page, "gauge");
   await page.click('[data-testid="selected-delete"]');
@@ -455,7 +463,7 @@ test("editor: undo and redo of move, resize, add, delete and config change", asy
   await step("delete");
   assert.equal(await page.locator('[data-testid="editor-item"]').count(), 1);
 
-  // Undo all five with Ctrl+Z (focus off the text field): each gives back the state before.
+  // Undo every step with Ctrl+Z (focus off the text field): each gives back the state before.
   await page.click('[data-testid="editor-sheet"]', { position: { x: 5, y: 5 } });
   for (let i = steps.length - 1; i > 0; i--) {
     await page.keyboard.press("Control+z");
@@ -467,7 +475,7 @@ test("editor: undo and redo of move, resize, add, delete and config change", asy
   assert.equal((await state(page)).canUndo, false);
   assert.equal((await state(page)).dirty, false);
   assert.equal(await page.isDisabled('[data-testid="editor-undo"]'), true);
-  // Redo all five, with the button and Ctrl+Shift+Z.
+  // Redo them all, with the button and Ctrl+Shift+Z.
   for (let i = 1; i < steps.length; i++) {
     if (i % 2 === 1) await page.click('[data-testid="editor-redo"]');
     else await page.keyboard.press("Control+Shift+z");

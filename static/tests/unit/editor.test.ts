@@ -8,6 +8,7 @@ import {
   deleteWidget,
   diffContent,
   DRAFT_PREFIX,
+  duplicateWidget,
   DraftStore,
   findRoom,
   firstFree,
@@ -270,6 +271,20 @@ describe("layout edits", () => {
     const out = leaveOut(placed.doc!, "32:9", "cpu");
     assert.deepEqual(out.widgets.map((w) => w.id), ["cpu", "mem"], "the board keeps it");
     assert.deepEqual(leftOut(out, "32:9").map((w) => w.id), ["cpu"]);
+  });
+
+  it("DuplicateCopiesConfigAndQueriesIntoFreeRoom", () => {
+    const b = board();
+    b.widgets[1]!.queries = [{ metric: "mem_used" }];
+    const r = duplicateWidget(b, "16:9", "mem");
+    assert.equal(r.id, "mem-2");
+    assert.deepEqual(r.doc!.widgets[2], { id: "mem-2", kind: "gauge", title: "Memory copy", config: { unit: "%" }, queries: [{ metric: "mem_used" }] });
+    assert.deepEqual(r.doc!.variants[0]!.placements[2], { widget: "mem-2", x: 16, y: 0, w: 8, h: 8 });
+    assert.deepEqual(layoutProblems(r.doc!), []);
+    // The original is untouched.
+    r.doc!.widgets[2]!.config["unit"] = "ms";
+    assert.equal(r.doc!.widgets[1]!.config["unit"], "%");
+    assert.equal(duplicateWidget(leaveOut(b, "16:9", "mem"), "16:9", "mem").error, "“Memory” is not placed here");
   });
 
   it("FirstFreeScansRowsThenColumns", () => {
