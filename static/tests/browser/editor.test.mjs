@@ -409,6 +409,8 @@ test("editor: two editors on one board; each conflict choice does what it says; 
   await pa.waitForFunction(() => document.querySelectorAll('[data-testid="history-version"]').length === 5);
   assert.equal(await pa.locator('.grid-stack-static').count(), 0, "editing again after the restore");
   wa.check();
+  // B left its page for the copy's editor: a preview or revision check in flight then is aborted by the browser.
+  wb.failedRequests = wb.failedRequests.filter((r) => !(/ERR_ABORTED$/.test(r) && r.includes(`/api/v1/boards/`)));
   wb.check();
   await pa.close();
   await pb.close();
