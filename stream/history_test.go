@@ -77,6 +77,26 @@ func TestHistoryBeyondMemory(t *testing.T) {
 	}
 }
 
+// TestPastWindowWithoutRollups: a server 20 minutes old, nothing flushed
+// yet; a past moment whose one-hour window starts before memory is
+// answered from what memory holds of it, not with no data.
+func TestPastWindowWithoutRollups(t *testing.T) {
+	st, _, clock := newHistoryStore(t, 7*24*time.Hour)
+	clock.add(time.Hour) // the memory window starts at T0: the store is an hour old, data only from now
+	for i := 0; i < 120; i++ { // 20 min of one point per 10 s
+		mustPut(t, st, "temp", float64(i), 0)
+		clock.add(10 * time.Second)
+	}
+	at := st.Now() - 5*time.Minute.Milliseconds()
+	v := st.Query(compile(t, widgets.Query{Metric: "temp", Reduce: "max", Window: "1h"}), at)
+	if len(v.Series) != 1 {
+		t.Fatalf("max over the hour before -5m: %+v, want one series from memory", v)
+	}
+	if got, want := v.Series[0].Value, 90.0; got != want { // point 90 was taken at that moment
+		t.Fatalf("max over the hour before -5m = %v, want %v", got, want)
+	}
+}
+
 func TestHistoryPrune(t *testing.T) {
 	st, h, clock := newHistoryStore(t, time.Hour)
 	ctx := context.Background()

@@ -298,11 +298,11 @@ func groupKey(ls Labels, by []string) (Labels, string) {
 func (st *Store) vector(q *widgets.Compiled, list []*series, end int64) *Result {
 	from := end - q.Window.Milliseconds()
 	if st.history != nil && from < st.memoryStart() {
-		// The window starts before memory: answer as a one-column matrix,
-		// which reads the roll-ups.
+		// The window starts before memory: answer as a one-column matrix
+		// ending at end, which reads the roll-ups.
 		mq := *q
 		mq.Range, mq.Step = q.Window, q.Window
-		m := st.matrix(&mq, list, end)
+		m := st.matrixColumns(&mq, list, end, 1)
 		res := &Result{Kind: KindVector, Newest: m.Newest}
 		for _, r := range m.Matrix {
 			if v := r.Values[len(r.Values)-1]; !math.IsNaN(float64(v)) {
@@ -407,9 +407,14 @@ func matrixColumns(q *widgets.Compiled, end int64) (start int64, n int) {
 }
 
 func (st *Store) matrix(q *widgets.Compiled, list []*series, end int64) *Result {
+	start, n := matrixColumns(q, end)
+	return st.matrixColumns(q, list, start, n)
+}
+
+// matrixColumns answers n columns of q ending at start, start+step, ….
+func (st *Store) matrixColumns(q *widgets.Compiled, list []*series, start int64, n int) *Result {
 	e := &evaluator{q: q}
 	stepMS, winMS := q.Step.Milliseconds(), q.Window.Milliseconds()
-	start, n := matrixColumns(q, end)
 	res := &Result{Kind: KindMatrix, Start: start, Step: stepMS}
 	// Columns whose window starts before the memory window come from the
 	// roll-ups in SQLite; the others from memory.
@@ -440,11 +445,23 @@ func (st *Store) matrix(q *widgets.Compiled, list []*series, end int64) *Result 
 		}
 	}
 	evalRow := func(sr *series, hs *histSeries, row []Float) {
+		if sr != nil {
+			sr.mu.Lock()
+			defer sr.mu.Unlock()
+		}
 		for k := 0; k < firstMem; k++ {
 			t := start + int64(k)*stepMS
 			row[k] = NoValue
 			if hs != nil {
 				if v, ok := evalRollups(q, hs.rows, t-winMS, t); ok {
+					row[k] = Float(v)
+					continue
+				}
+			}
+			// No roll-ups for this window (a server younger than it, or
+			// buckets not flushed yet): what memory holds of it.
+			if sr != nil && t > memStart {
+				if v, _, ok := e.eval(sr, t-winMS, t); ok {
 					row[k] = Float(v)
 				}
 			}
@@ -455,8 +472,6 @@ func (st *Store) matrix(q *widgets.Compiled, list []*series, end int64) *Result 
 			}
 			return
 		}
-		sr.mu.Lock()
-		defer sr.mu.Unlock()
 		for k := firstMem; k < n; k++ {
 			t := start + int64(k)*stepMS
 			if v, _, ok := e.eval(sr, t-winMS, t); ok {
