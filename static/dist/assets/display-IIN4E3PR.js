@@ -1,1 +1,0 @@
-import{a,b,c,d,e}from"/assets/chunk-P3YE7FMW.js";import"/assets/chunk-V6BPARJL.js";import"/assets/chunk-EWXI5OGH.js";export{a as BoardView,b as DisplayOverlay,d as Watchdog,e as renderDisplay,c as reportToServer};
