@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"github.com/fasthttp/websocket"
 	"github.com/gofiber/fiber/v2"
@@ -338,11 +339,26 @@ func (c *client) tryWrite(b []byte) (int, error) {
 }
 
 // writeTo is tryWrite's callback for raw.Write (bound once per client, as
-// writeFD).
+// writeFD). The socket is non-blocking, so write(2) returns at once: it is
+// made as a raw syscall, without telling the scheduler (syscall.Write
+// would, and at fan-out rates the runtime's monitor then wakes every 20 µs
+// to hand the P to another thread: a tenth of the server's CPU at 10,000
+// displays, measured with perf).
 func (c *client) writeTo(fd uintptr) bool {
+	if len(c.wb) == 0 {
+		c.wn, c.werr = 0, nil
+		return true
+	}
 	for {
-		c.wn, c.werr = syscall.Write(int(fd), c.wb)
-		if c.werr != syscall.EINTR {
+		n, _, errno := syscall.RawSyscall(syscall.SYS_WRITE, fd, uintptr(unsafe.Pointer(&c.wb[0])), uintptr(len(c.wb)))
+		switch errno {
+		case 0:
+			c.wn, c.werr = int(n), nil
+			return true
+		case syscall.EINTR:
+			continue
+		default:
+			c.wn, c.werr = 0, errno
 			return true // never wait for writability: drain does
 		}
 	}
