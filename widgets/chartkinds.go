@@ -583,11 +583,37 @@ func triples(ts [][3]uint64) ([]any, uint64) {
 	return out, top
 }
 
+// HitmapErrShareFull is the share of errors (%) in a hitmap cell drawn in
+// the error scale's last colour (red): a cell with a stray error among many
+// successes is drawn faint yellow, a cell of mostly errors red.
+const HitmapErrShareFull = 50
+
+// errorCells returns the hitmap's error cells as [column, bucket, errors,
+// share %]: the colour follows the share of errors in the cell (dimension
+// 3), so a normal rate of scattered errors does not paint the response
+// band, and an error burst turns it red.
+func errorCells(okCells, errCells [][3]uint64) []any {
+	oks := make(map[[2]uint64]uint64, len(okCells))
+	for _, c := range okCells {
+		oks[[2]uint64{c[0], c[1]}] = c[2]
+	}
+	out := make([]any, len(errCells))
+	for i, c := range errCells {
+		n := c[2] + oks[[2]uint64{c[0], c[1]}]
+		share := 0.0
+		if n > 0 {
+			share = math.Round(float64(c[2])/float64(n)*1000) / 10
+		}
+		out[i] = []any{c[0], c[1], c[2], share}
+	}
+	return out
+}
+
 func shapeHitmap(cfg Config, in Input) Output {
 	r := first(in.Results, 0)
 	times := []any{}
 	ok, err := []any{}, []any{}
-	var maxOk, maxErr uint64
+	var maxOk uint64
 	var totalOk, totalErr uint64
 	if r != nil && r.Kind == KindHitmap && r.Hitmap != nil {
 		h := r.Hitmap
@@ -596,14 +622,15 @@ func shapeHitmap(cfg Config, in Input) Output {
 		}
 		ok, maxOk = triples(h.Ok)
 		if cfg.Bool("show_errors") {
-			err, maxErr = triples(h.Err)
+			err = errorCells(h.Ok, h.Err)
 		}
 		totalOk, totalErr = h.TotalOk, h.TotalErr
 	}
 	data := map[string]any{
 		"xAxis": []any{map[string]any{"data": times}},
-		// The colour scales run from 1 to the busiest cell of this tick.
-		"visualMap": []any{map[string]any{"max": max(maxOk, 1)}, map[string]any{"max": max(maxErr, 1)}},
+		// The ok scale runs from 1 to the busiest cell of this tick; the
+		// error scale is fixed (the share of errors in a cell).
+		"visualMap": []any{map[string]any{"max": max(maxOk, 1)}},
 		"series":    []any{map[string]any{"id": "ok", "data": ok}, map[string]any{"id": "err", "data": err}},
 	}
 	var w worst

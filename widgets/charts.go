@@ -737,7 +737,7 @@ func hitmapOption(s Spec, th Theme) (map[string]any, error) {
 		charts.WithYAxisOpts(y),
 		charts.WithVisualMapOpts(
 			opts.VisualMap{Type: "continuous", Show: opts.Bool(false), Min: 1, Max: 1, InRange: &opts.VisualMapInRange{Color: th.HitmapOk}},
-			opts.VisualMap{Type: "continuous", Show: opts.Bool(false), Min: 1, Max: 1, InRange: &opts.VisualMapInRange{Color: th.HitmapErr}},
+			opts.VisualMap{Type: "continuous", Show: opts.Bool(false), Min: 0, Max: HitmapErrShareFull, InRange: &opts.VisualMapInRange{Color: th.HitmapErr}},
 		),
 	)
 	c.AddSeries("ok", nil, charts.WithSeriesId("ok"))
@@ -753,10 +753,31 @@ func hitmapOption(s Spec, th Theme) (map[string]any, error) {
 		vm := component(m, "visualMap", i)
 		vm["seriesIndex"], vm["dimension"], vm["calculable"] = float64(i), 2.0, false
 	}
+	// Errors are coloured by their share of the cell (errorCells'
+	// dimension 3), fading out where they are few: the scale starts from
+	// the first colour made transparent.
+	errVM := component(m, "visualMap", 1)
+	errVM["dimension"] = 3.0
+	if r, ok := errVM["inRange"].(map[string]any); ok && len(th.HitmapErr) > 0 {
+		colors := []any{transparent(th.HitmapErr[0])}
+		for _, c := range th.HitmapErr {
+			colors = append(colors, c)
+		}
+		r["color"] = colors
+	}
 	for _, id := range []string{"ok", "err"} {
 		seriesByID(m, id)["progressive"] = 0.0
 	}
 	return m, nil
+}
+
+// transparent returns #rrggbb as a fully transparent rgba() colour.
+func transparent(hex string) string {
+	var r, g, b int
+	if _, err := fmt.Sscanf(hex, "#%02x%02x%02x", &r, &g, &b); err != nil {
+		return "rgba(0,0,0,0)"
+	}
+	return fmt.Sprintf("rgba(%d,%d,%d,0)", r, g, b)
 }
 
 func equalizerOption(s Spec, th Theme) (map[string]any, error) {

@@ -340,10 +340,12 @@ func TestHitmap(t *testing.T) {
 		}
 	})
 	r := &widgets.Result{Kind: widgets.KindHitmap, Start: 1000, Step: 10, Hitmap: &widgets.Hitmap{Columns: 3,
-		Ok: [][3]uint64{{0, 9, 90}, {2, 15, 7}}, Err: [][3]uint64{{2, 33, 3}}, TotalOk: 97, TotalErr: 3}}
+		Ok: [][3]uint64{{0, 9, 90}, {2, 15, 7}}, Err: [][3]uint64{{2, 15, 3}}, TotalOk: 97, TotalErr: 3}}
 	out := k.Shape(cfg, widgets.Input{Results: []*widgets.Result{r}})
-	want := `{"series":[{"data":[[0,9,90],[2,15,7]],"id":"ok"},{"data":[[2,33,3]],"id":"err"}],` +
-		`"visualMap":[{"max":90},{"max":3}],"xAxis":[{"data":[1000,1010,1020]}]}`
+	// Error cells carry their share of the cell (3 of 3+7: 30%), which
+	// their colour follows.
+	want := `{"series":[{"data":[[0,9,90],[2,15,7]],"id":"ok"},{"data":[[2,15,3,30]],"id":"err"}],` +
+		`"visualMap":[{"max":90}],"xAxis":[{"data":[1000,1010,1020]}]}`
 	if got := chJSON(t, out.Data); got != want {
 		t.Fatalf("data = %s, want %s", got, want)
 	}
