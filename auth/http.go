@@ -1,0 +1,387 @@
+package auth
+
+import (
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/flexboard/flexboard/internal/errs"
+	"github.com/flexboard/flexboard/internal/httpx"
+)
+
+// MaxBodyBytes bounds the JSON (or form) body of the auth and user
+// endpoints: a name, a role and a password fit in far less.
+const MaxBodyBytes = 4096
+
+// Handler serves login, logout, the current user, user management and the
+// first run's setup page, and guards every route with Guard.
+type Handler struct {
+	Service *Service
+	Log     *slog.Logger
+}
+
+// Register mounts the auth and user endpoints on r (the /api/v1 group).
+func (h *Handler) Register(r fiber.Router) {
+	r.Post("/auth/login", h.login)
+	r.Post("/auth/logout", h.logout)
+	r.Post("/auth/logout-all", h.logoutAll)
+	r.Get("/auth/me", h.me)
+	r.Get("/users", h.listUsers)
+	r.Post("/users", h.createUser)
+	r.Put("/users/:id", h.updateUser)
+	r.Delete("/users/:id", h.deleteUser)
+}
+
+// RegisterPages mounts the setup page on the app root.
+func (h *Handler) RegisterPages(r fiber.Router) {
+	r.Get("/setup/:token", h.setupPage)
+	r.Post("/setup/:token", h.setupSubmit)
+}
+
+// userKey is the Fiber Locals key of the request's user.
+type userKey struct{}
+
+// sessionKey is the Fiber Locals key of the request's session id.
+type sessionKey struct{}
+
+// UserOf returns the user the request was authenticated as, or nil.
+func UserOf(c *fiber.Ctx) *User {
+	u, _ := c.Locals(userKey{}).(*User)
+	return u
+}
+
+func sessionOf(c *fiber.Ctx) string {
+	s, _ := c.Locals(sessionKey{}).(string)
+	return s
+}
+
+func client(c *fiber.Ctx) Client {
+	return Client{IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
+}
+
+// TokenChecker reports whether token grants scope. nil grants nothing.
+type TokenChecker func(scope Scope, token string) bool
+
+// Guard is the one middleware that applies rules to every request:
+// anonymous → 401, a role too low → 403, a cookie-authenticated change
+// without its CSRF token or from another site → 403. A request that
+// matches no rule (an unknown path) needs an admin: the table fails
+// closed, and the authorization matrix test makes sure every real route has
+// its rule.
+func (h *Handler) Guard(rules Rules, tokens TokenChecker) fiber.Handler {
+	fallback := Rule{Min: Admin}
+	return func(c *fiber.Ctx) error {
+		rule := rules.Match(c.Method(), c.Path())
+		if rule == nil {
+			rule = &fallback
+		}
+		if rule.Public {
+			return c.Next()
+		}
+		if bearer, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok {
+			if rule.Scope != "" && tokens != nil && tokens(rule.Scope, bearer) {
+				return c.Next()
+			}
+			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="flexboard"`)
+			if rule.Scope == "" {
+				return errs.E(errs.Unauthorized, "Authorization", "%s %s takes no token: log in (POST /api/v1/auth/login) and send the session cookie", c.Method(), c.Path())
+			}
+			return errs.E(errs.Unauthorized, "Authorization", "the token is not valid for %s %s: it needs a token with scope %s", c.Method(), c.Path(), rule.Scope)
+		}
+		token := c.Cookies(CookieName)
+		u, _, err := h.Service.Authenticate(c.UserContext(), token)
+		if err != nil {
+			return err
+		}
+		if u == nil {
+			if token != "" {
+				clearCookie(c)
+			}
+			return errs.E(errs.Unauthorized, "", "log in first: POST /api/v1/auth/login (your session is missing or has expired)")
+		}
+		if !u.Role.Includes(rule.Min) {
+			return errs.E(errs.Forbidden, "", "%s %s needs the %s role; %s is %s", c.Method(), c.Path(), rule.Min, u.Name, u.Role)
+		}
+		if unsafeMethod(c.Method()) {
+			if err := sameOrigin(c); err != nil {
+				h.Log.Warn("cross-site request refused", "method", c.Method(), "path", c.Path(), "user", u.Name, "ip", c.IP(), "reason", err.Error())
+				return err
+			}
+			if !equalTokens(c.Get(CSRFHeader), csrfToken(token)) {
+				return errs.E(errs.Forbidden, CSRFHeader, "a change needs the session's CSRF token in the %s header (csrf_token of GET /api/v1/auth/me)", CSRFHeader)
+			}
+		}
+		c.Locals(userKey{}, u)
+		c.Locals(sessionKey{}, token)
+		return c.Next()
+	}
+}
+
+func unsafeMethod(m string) bool {
+	return m != fiber.MethodGet && m != fiber.MethodHead && m != fiber.MethodOptions
+}
+
+// sameOrigin refuses a request a browser marks as coming from another site:
+// Sec-Fetch-Site (sent by current browsers) must be same-origin or none,
+// and an Origin header must name this server's host.
+func sameOrigin(c *fiber.Ctx) error {
+	if sfs := c.Get("Sec-Fetch-Site"); sfs != "" && sfs != "same-origin" && sfs != "none" {
+		return errs.E(errs.Forbidden, "Sec-Fetch-Site", "a request from another site (Sec-Fetch-Site: %s) may not change anything here", sfs)
+	}
+	if o := c.Get(fiber.HeaderOrigin); o != "" {
+		u, err := url.Parse(o)
+		if o == "null" || err != nil || !strings.EqualFold(u.Host, string(c.Request().Host())) {
+			return errs.E(errs.Forbidden, "Origin", "a request from %s may not change anything on %s", o, c.Request().Host())
+		}
+	}
+	return nil
+}
+
+func setCookie(c *fiber.Ctx, token string, expires time.Time) {
+	c.Cookie(&fiber.Cookie{Name: CookieName, Value: token, Path: "/", Expires: expires,
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: c.Context().IsTLS()})
+}
+
+func clearCookie(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{Name: CookieName, Value: "", Path: "/", Expires: time.Unix(0, 0), MaxAge: -1,
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: c.Context().IsTLS()})
+}
+
+// sessionBody is the answer of a login and of GET /auth/me.
+type sessionBody struct {
+	Auth      string    `json:"auth"`
+	User      *User     `json:"user"`
+	CSRFToken string    `json:"csrf_token"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+func (h *Handler) login(c *fiber.Ctx) error {
+	if err := sameOrigin(c); err != nil {
+		h.Log.Warn("cross-site login refused", "ip", c.IP(), "reason", err.Error())
+		return err
+	}
+	var in struct {
+		Name     string `json:"name"`
+		Password string `json:"password"`
+	}
+	if err := httpx.DecodeJSON(c, &in, MaxBodyBytes); err != nil {
+		return err
+	}
+	if in.Name == "" {
+		return errs.Invalidf("name", "is required")
+	}
+	if in.Password == "" {
+		return errs.Invalidf("password", "is required")
+	}
+	u, token, err := h.Service.Login(c.UserContext(), in.Name, in.Password, client(c), c.Cookies(CookieName))
+	var le *limitedError
+	if errors.As(err, &le) {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(le.retry.Seconds())+1))
+	}
+	if err != nil {
+		return err
+	}
+	return h.startSession(c, u, token, fiber.StatusOK)
+}
+
+func (h *Handler) startSession(c *fiber.Ctx, u *User, token string, status int) error {
+	expires := h.Service.now().Add(SessionMaxAge)
+	setCookie(c, token, expires)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).JSON(sessionBody{Auth: "password", User: u, CSRFToken: csrfToken(token), ExpiresAt: expires.UTC()})
+}
+
+func (h *Handler) me(c *fiber.Ctx) error {
+	u := UserOf(c)
+	if u == nil { // only without Guard (auth none): Register is not called then
+		return errs.E(errs.Unauthorized, "", "log in first: POST /api/v1/auth/login")
+	}
+	_, ss, err := h.Service.Authenticate(c.UserContext(), sessionOf(c))
+	if err != nil {
+		return err
+	}
+	if ss == nil {
+		return errs.E(errs.Unauthorized, "", "log in first: POST /api/v1/auth/login")
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(sessionBody{Auth: "password", User: u, CSRFToken: csrfToken(sessionOf(c)), ExpiresAt: ss.ExpiresAt().UTC()})
+}
+
+func (h *Handler) logout(c *fiber.Ctx) error {
+	if err := h.Service.Logout(c.UserContext(), sessionOf(c)); err != nil {
+		return err
+	}
+	clearCookie(c)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) logoutAll(c *fiber.Ctx) error {
+	u := UserOf(c)
+	n, err := h.Service.LogoutAll(c.UserContext(), u.ID)
+	if err != nil {
+		return err
+	}
+	h.Log.Info("logged out everywhere", "user", u.Name, "sessions", n)
+	clearCookie(c)
+	return c.JSON(fiber.Map{"ended": n})
+}
+
+func (h *Handler) listUsers(c *fiber.Ctx) error {
+	us, err := h.Service.store.FindUsers(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"users": us})
+}
+
+func (h *Handler) createUser(c *fiber.Ctx) error {
+	var in NewUser
+	if err := httpx.DecodeJSON(c, &in, MaxBodyBytes); err != nil {
+		return err
+	}
+	u, err := h.Service.CreateUser(c.UserContext(), in)
+	if err != nil {
+		return err
+	}
+	h.Log.Info("user created", "user", u.Name, "role", string(u.Role), "by", UserOf(c).Name)
+	c.Location(fmt.Sprintf("/api/v1/users/%d", u.ID))
+	return c.Status(fiber.StatusCreated).JSON(u)
+}
+
+func userID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, errs.Invalidf("id", "%q is not a user id (a positive whole number)", c.Params("id"))
+	}
+	return id, nil
+}
+
+func (h *Handler) updateUser(c *fiber.Ctx) error {
+	id, err := userID(c)
+	if err != nil {
+		return err
+	}
+	var in UserUpdate
+	if err := httpx.DecodeJSON(c, &in, MaxBodyBytes); err != nil {
+		return err
+	}
+	u, err := h.Service.UpdateUser(c.UserContext(), id, in)
+	if err != nil {
+		return err
+	}
+	h.Log.Info("user changed", "user", u.Name, "role", string(u.Role), "password_changed", in.Password != nil, "by", UserOf(c).Name)
+	return c.JSON(u)
+}
+
+func (h *Handler) deleteUser(c *fiber.Ctx) error {
+	id, err := userID(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Service.store.DeleteUser(c.UserContext(), id); err != nil {
+		return err
+	}
+	h.Log.Info("user deleted", "id", id, "by", UserOf(c).Name)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// setupTemplate is the first run's page: a plain form, no script, styled
+// inline so it needs no asset.
+var setupTemplate = template.Must(template.New("setup").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Flexboard — create the first admin</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;background:#111827;color:#e5e7eb;margin:0;padding:48px 16px}
+main{max-width:420px;margin:0 auto}label{display:block;margin:16px 0 4px}
+input{width:100%;box-sizing:border-box;padding:8px;font:inherit;border-radius:4px;border:1px solid #4b5563;background:#1f2937;color:inherit}
+button{margin-top:20px;padding:8px 16px;font:inherit;border:0;border-radius:4px;background:#2563eb;color:#fff}
+.err{background:#7f1d1d;padding:8px 12px;border-radius:4px}.hint{color:#9ca3af;font-size:14px}</style></head>
+<body><main><h1>Create the first admin</h1>
+{{if .Gone}}<p class="err">{{.Error}}</p>{{else}}
+<p class="hint">This link works once. The account you create here can add everyone else.</p>
+{{if .Error}}<p class="err">{{.Error}}</p>{{end}}
+<form method="post"><label for="name">User name</label><input id="name" name="name" value="{{.Name}}" autocomplete="username" required maxlength="{{.MaxName}}">
+<label for="password">Password (at least {{.MinPassword}} characters)</label><input id="password" name="password" type="password" autocomplete="new-password" required minlength="{{.MinPassword}}">
+<button type="submit">Create admin and log in</button></form>{{end}}
+</main></body></html>`))
+
+func (h *Handler) renderSetup(c *fiber.Ctx, status int, name string, err error) error {
+	data := map[string]any{"Name": name, "MinPassword": MinPasswordLength, "MaxName": MaxNameLength}
+	if err != nil {
+		data["Error"] = err.Error()
+		data["Gone"] = errs.CodeOf(err) == errs.NotFound || errs.CodeOf(err) == errs.Conflict
+	}
+	var b strings.Builder
+	if err := setupTemplate.Execute(&b, data); err != nil {
+		return fmt.Errorf("render setup page: %w", err)
+	}
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderReferrerPolicy, "no-referrer") // the token is in the URL
+	c.Type("html", "utf-8")
+	return c.Status(status).SendString(b.String())
+}
+
+func (h *Handler) setupPage(c *fiber.Ctx) error {
+	if err := h.Service.CheckSetup(c.Params("token")); err != nil {
+		return h.renderSetup(c, fiber.StatusNotFound, "", err)
+	}
+	return h.renderSetup(c, fiber.StatusOK, "", nil)
+}
+
+// setupSubmit takes the form (application/x-www-form-urlencoded: answered
+// with the page, or a redirect to / once created) or JSON {name, password}
+// (answered like a login, 201).
+func (h *Handler) setupSubmit(c *fiber.Ctx) error {
+	isJSON := strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON)
+	fail := func(name string, err error) error {
+		if isJSON {
+			return err
+		}
+		return h.renderSetup(c, httpx.Status(errs.CodeOf(err)), name, err)
+	}
+	if err := sameOrigin(c); err != nil {
+		return fail("", err)
+	}
+	var in struct {
+		Name     string `json:"name"`
+		Password string `json:"password"`
+	}
+	if isJSON {
+		if err := httpx.DecodeJSON(c, &in, MaxBodyBytes); err != nil {
+			return err
+		}
+	} else {
+		if len(c.Request().Body()) > MaxBodyBytes {
+			return fail("", errs.E(errs.TooLarge, "", "the form is over %d bytes", MaxBodyBytes))
+		}
+		in.Name, in.Password = c.FormValue("name"), c.FormValue("password")
+	}
+	u, token, err := h.Service.CompleteSetup(c.UserContext(), c.Params("token"), in.Name, in.Password, client(c))
+	if err != nil {
+		if errs.As(err) == nil {
+			return err // internal: the error handler logs it
+		}
+		return fail(in.Name, err)
+	}
+	if isJSON {
+		return h.startSession(c, u, token, fiber.StatusCreated)
+	}
+	setCookie(c, token, h.Service.now().Add(SessionMaxAge))
+	return c.Redirect("/", fiber.StatusSeeOther)
+}
+
+// StaticToken grants scope to one configured token (the --ingest-token of
+// this slice); an empty token grants nothing.
+func StaticToken(scope Scope, token string) TokenChecker {
+	return func(s Scope, got string) bool {
+		return token != "" && s == scope && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+	}
+}
