@@ -24,7 +24,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case "version", "--version":
 			fmt.Fprintf(stdout, "flexboard %s\n", version)
 			return 0
-		case "serve", "backup", "push", "loadtest", "demo", "snapshot":
+		case "serve", "backup", "push", "loadtest", "demo", "snapshot", "user":
 			cmd, args = args[0], args[1:]
 		default:
 			if len(args[0]) == 0 || args[0][0] != '-' {
@@ -38,6 +38,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return backupCmd(ctx, args, stdout, stderr)
 	case "demo":
 		return demoCmd(ctx, args, stdout, stderr)
+	case "user":
+		return userCmd(ctx, args, os.Stdin, stdout, stderr)
 	case "push":
 		return pushCmd(ctx, args, os.Stdin, stdout, stderr, getenvOS)
 	case "loadtest":

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flexboard/flexboard/auth"
 	"github.com/flexboard/flexboard/stream"
 )
 
@@ -28,10 +29,19 @@ type Config struct {
 	MaxDisplays     int
 	Retention       time.Duration
 	Demo            bool
+	// Auth is "none" (open, for one trusted machine) or "password" (users,
+	// roles and sessions; routeRules applies).
+	Auth string
 	// Banner, if set, gets the first run's welcome (the boards' URLs): the
 	// command line sets it to standard output.
 	Banner io.Writer
 }
+
+// The --auth modes.
+const (
+	authNone     = "none"
+	authPassword = "password"
+)
 
 // option is one flag with its environment fallback; help is generated from
 // these so it cannot drift from what is parsed.
@@ -67,6 +77,8 @@ var serveOptions = []option{
 			c.Demo = b
 			return nil
 		}},
+	{"auth", "FLEXBOARD_AUTH", "none", "none: no login, anyone who reaches the server may do anything (warned at start unless it listens on loopback only); password: users log in, and each route needs a role (docs/api.md)",
+		func(c *Config, v string) error { c.Auth = v; return nil }},
 	{"memory-window", "FLEXBOARD_MEMORY_WINDOW", "1h", "how far back points are kept in memory at full resolution (1m to 168h)",
 		durOpt(func(c *Config) *time.Duration { return &c.Limits.Window })},
 	{"history-retention", "FLEXBOARD_HISTORY_RETENTION", "168h", "how long 10-second roll-ups are kept in SQLite for ranges beyond the memory window",
@@ -179,6 +191,9 @@ func (c Config) Validate() error {
 	if c.Retention < c.Limits.Window || c.Retention > 366*24*time.Hour {
 		return fmt.Errorf("--history-retention must be at least the memory window (%s) and at most 8784h", c.Limits.Window)
 	}
+	if c.Auth != authNone && c.Auth != authPassword {
+		return fmt.Errorf("--auth %q: use password or none", c.Auth)
+	}
 	if c.MaxDisplays < 1 {
 		return fmt.Errorf("--max-displays must be at least 1")
 	}
@@ -220,6 +235,9 @@ Usage:
   flexboard demo incident NAME [flags]   play an incident on a server's demo source (traffic-spike,
                                          db-zone-move, error-burst, host-down); it ends by itself
   flexboard snapshot --board ID --out F  freeze a board on a server and save its picture (PNG, 2x)
+  flexboard user add NAME --role ROLE    create a user (admin, editor or viewer) in the database
+  flexboard user reset-password NAME     set a new password and end the user's sessions
+  flexboard user list                    list users with role, creation and last login
   flexboard version                      print the version
   flexboard help                         print this help (also -h, --help)
 
@@ -266,6 +284,14 @@ itself after the duration):
   percentiles, disconnects and errors, and the server's CPU and memory read
   from its /metrics (docs/benchmarks.md).
 
+Flags of user (it works on the database file directly, also while the server
+runs; users matter with --auth=password):
+  --db PATH             the database (env FLEXBOARD_DB, default "./flexboard.db")
+  --role ROLE           add only: admin, editor or viewer
+  --password-stdin      read the password from the first line of stdin; without it
+                        a random 20-character password is generated and printed once
+  Passwords have at least %d characters and at most %d bytes.
+
 Flags of demo incident:
   --url URL             the server (env FLEXBOARD_URL, default "http://127.0.0.1:8080")
   --source ID           the demo source (default: the server's first)
@@ -284,7 +310,7 @@ chromium-browser or google-chrome; it never downloads one):
 The server answers on http://HOST:PORT/ (the board list), /api/v1/... (the API,
 see docs/api.md) and /healthz. Stop it with Ctrl-C or SIGTERM: it finishes
 in-flight requests and closes the database cleanly.
-`, stream.MaxIngestBody)
+`, stream.MaxIngestBody, auth.MinPasswordLength, auth.MaxPasswordBytes)
 }
 
 func getenvOS(k string) string { return os.Getenv(k) }

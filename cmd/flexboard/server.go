@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"github.com/flexboard/flexboard/auth"
 	"github.com/flexboard/flexboard/boards"
 	"github.com/flexboard/flexboard/internal/httpx"
 	"github.com/flexboard/flexboard/internal/sqlitedb"
@@ -71,7 +72,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 		return fmt.Errorf("start sources: %w", err)
 	}
 	pictures := &pictureTaker{chromium: findChromium(), log: log}
-	app, err := newApp(cfg, db, kinds, store, hub, manager, pictures, log)
+	var authSvc *auth.Service
+	if cfg.Auth == authPassword {
+		authSvc = auth.NewService(auth.NewSQLiteStore(db), log, nil)
+	}
+	app, err := newApp(cfg, db, kinds, store, hub, manager, pictures, authSvc, log)
 	if err != nil {
 		return err
 	}
@@ -89,6 +94,13 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	url := baseURL(ln.Addr())
+	// Before "listening", which tests and scripts wait for.
+	if err := announceAuth(ctx, cfg, authSvc, ln.Addr(), url, log); err != nil {
+		ln.Close()
+		stopBackground()
+		<-historyDone
+		return err
+	}
 	log.Info("flexboard listening", "addr", ln.Addr().String(), "url", url, "db", cfg.DB, "version", version)
 	if len(firstBoards) > 0 {
 		announceFirstRun(cfg.Banner, log, url, firstBoards)
@@ -125,7 +137,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 }
 
 // newApp wires the packages into one Fiber app.
-func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store, hub *stream.Hub, manager *sources.Manager, pictures *pictureTaker, log *slog.Logger) (*fiber.App, error) {
+// authSvc is nil with --auth=none: then no route is guarded.
+func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store, hub *stream.Hub, manager *sources.Manager, pictures *pictureTaker, authSvc *auth.Service, log *slog.Logger) (*fiber.App, error) {
 	app := fiber.New(fiber.Config{
 		AppName:               "flexboard",
 		DisableStartupMessage: true,
@@ -145,6 +158,19 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 		},
 	}))
 	app.Use(httpx.RequestLog(log))
+	ingestToken := cfg.IngestToken
+	var authH *auth.Handler
+	if authSvc != nil {
+		rules := routeRules()
+		if err := rules.Validate(); err != nil {
+			return nil, err
+		}
+		authH = &auth.Handler{Service: authSvc, Log: log}
+		// The guard checks the ingest token (as a token with the ingest
+		// scope), so an editor's session may push too.
+		app.Use(authH.Guard(rules, auth.StaticToken(auth.ScopeIngest, cfg.IngestToken)))
+		ingestToken = ""
+	}
 
 	app.Get("/healthz", func(c *fiber.Ctx) error {
 		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
@@ -170,12 +196,19 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	}
 	bh.Register(api)
 	bh.RegisterPages(app)
-	(&stream.IngestHandler{Store: store, Token: cfg.IngestToken, Log: log}).Register(api)
+	(&stream.IngestHandler{Store: store, Token: ingestToken, Log: log}).Register(api)
 	(&stream.QueryHandler{Store: store}).Register(api)
 	(&widgets.Handler{Kinds: kinds}).Register(api)
 	(&stream.DisplayLogHandler{Log: log}).Register(api)
 	(&stream.StreamHandler{Hub: hub, AllowedOrigins: cfg.AllowedOrigins}).Register(api)
 	(&sources.Handler{Store: sources.NewSQLiteStore(db), Manager: manager, Log: log}).Register(api)
+	if authH != nil {
+		authH.Register(api)
+		authH.RegisterPages(app)
+	} else {
+		// The front end can ask which mode the server is in.
+		api.Get("/auth/me", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"auth": authNone}) })
+	}
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound }) // JSON 404 for unknown API paths
 
 	pages, err := static.New()

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"github.com/flexboard/flexboard/auth"
+)
+
+// routeRules is the authorization table of --auth=password: every route the
+// server has, with the least role it needs or why it is public. It lives
+// here because only cmd sees every package's routes; TestAuthorizationMatrix
+// fails for a route without a rule and for a rule without a route.
+func routeRules() auth.Rules {
+	const (
+		get, post, put, del = "GET", "POST", "PUT", "DELETE"
+	)
+	ingest := func(path string) auth.Rule {
+		r := auth.Edit(post, path)
+		r.Scope, r.Why = auth.ScopeIngest, "agents push with the ingest token (--ingest-token); an editor's session works too"
+		return r
+	}
+	ingestWS := ingest("/api/v1/ingest/ws")
+	ingestWS.Method = get
+	return auth.Rules{
+		// Outside the API.
+		auth.Public(get, "/healthz", "probes of load balancers and orchestrators"),
+		auth.Public(get, "/metrics", "Prometheus scrapes it: counts and timings of the server, no board content"),
+		auth.Public(get, "/assets/*", "the front end's scripts and styles, the same for everyone"),
+		auth.Public(get, "/setup/:token", "the first run's setup link: the 256-bit token is the key, valid once for 1 h"),
+		auth.Public(post, "/setup/:token", "the first run's setup link: the 256-bit token is the key, valid once for 1 h"),
+		auth.Public(get, "/s/:id", "snapshot pages are public by link: the 128-bit id is the key"),
+		auth.View(get, "/"),
+		auth.View(get, "/widgets"),
+		auth.View(get, "/d/:id"),
+		auth.View(get, "/p/:id"),
+		auth.Edit(get, "/edit/:id"),
+
+		// Login and users.
+		auth.Public(post, "/api/v1/auth/login", "logging in; refused cross-site, rate-limited per address and user"),
+		auth.View(post, "/api/v1/auth/logout"),
+		auth.View(post, "/api/v1/auth/logout-all"),
+		auth.View(get, "/api/v1/auth/me"),
+		auth.Administer(get, "/api/v1/users"),
+		auth.Administer(post, "/api/v1/users"),
+		auth.Administer(put, "/api/v1/users/:id"),
+		auth.Administer(del, "/api/v1/users/:id"),
+
+		// Boards, versions, trash.
+		auth.View(get, "/api/v1/boards"),
+		auth.Edit(post, "/api/v1/boards"),
+		auth.View(get, "/api/v1/templates"),
+		auth.Edit(post, "/api/v1/boards/import"),
+		auth.Edit(post, "/api/v1/boards/preview"),
+		auth.View(get, "/api/v1/boards/:id"),
+		auth.Edit(put, "/api/v1/boards/:id"),
+		auth.Edit(del, "/api/v1/boards/:id"),
+		auth.Edit(post, "/api/v1/boards/:id/restore"),
+		auth.Edit(post, "/api/v1/boards/:id/duplicate"),
+		auth.View(get, "/api/v1/boards/:id/export"),
+		auth.View(get, "/api/v1/boards/:id/render"),
+		auth.View(get, "/api/v1/boards/:id/plan"),
+		auth.View(get, "/api/v1/boards/:id/versions"),
+		auth.View(get, "/api/v1/boards/:id/versions/:rev"),
+		auth.Edit(post, "/api/v1/boards/:id/versions/:rev/restore"),
+		auth.View(get, "/api/v1/trash"),
+		auth.Edit(del, "/api/v1/trash/:id"),
+
+		// Playlists.
+		auth.View(get, "/api/v1/playlists"),
+		auth.Edit(post, "/api/v1/playlists"),
+		auth.View(get, "/api/v1/playlists/:id"),
+		auth.Edit(put, "/api/v1/playlists/:id"),
+		auth.Edit(del, "/api/v1/playlists/:id"),
+
+		// Snapshots.
+		auth.Edit(post, "/api/v1/boards/:id/snapshots"),
+		auth.View(get, "/api/v1/boards/:id/snapshots"),
+		auth.View(get, "/api/v1/boards/:id/frame"),
+		auth.Public(get, "/api/v1/snapshots/:id", "a snapshot is public by link: the 128-bit id is the key"),
+		auth.Edit(del, "/api/v1/snapshots/:id"),
+
+		// Images.
+		auth.Edit(post, "/api/v1/images"),
+		auth.View(get, "/api/v1/images"),
+		auth.Public(get, "/api/v1/images/:id", "images appear on public snapshot pages: the random 12-character id is the key, as a snapshot's is"),
+		auth.Edit(del, "/api/v1/images/:id"),
+
+		// Data: ingest, queries, the display stream.
+		ingest("/api/v1/ingest"),
+		ingest("/api/v1/ingest/prometheus"),
+		ingest("/api/v1/ingest/influx"),
+		ingestWS,
+		auth.View(post, "/api/v1/query"),
+		auth.View(get, "/api/v1/metrics"),
+		auth.View(get, "/api/v1/labels"),
+		auth.View(get, "/api/v1/widgets/kinds"),
+		auth.View(post, "/api/v1/displays/log"),
+		auth.View(get, "/api/v1/stream"),
+
+		// Sources: their configuration may hold addresses and credentials.
+		auth.Administer(get, "/api/v1/sources"),
+		auth.Administer(get, "/api/v1/sources/types"),
+		auth.Administer(post, "/api/v1/sources"),
+		auth.Administer(get, "/api/v1/sources/:id"),
+		auth.Administer(put, "/api/v1/sources/:id"),
+		auth.Administer(del, "/api/v1/sources/:id"),
+		auth.Administer(post, "/api/v1/sources/:id/incidents"),
+	}
+}
