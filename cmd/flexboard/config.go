@@ -102,7 +102,7 @@ var serveOptions = []option{
 		intOpt(func(c *Config) *int { return &c.Limits.MaxLabelName })},
 	{"max-label-value", "FLEXBOARD_MAX_LABEL_VALUE", "1024", "bytes in a label value",
 		intOpt(func(c *Config) *int { return &c.Limits.MaxLabelValue })},
-	{"ingest-token", "FLEXBOARD_INGEST_TOKEN", "", "when set, ingest requires Authorization: Bearer <token>",
+	{"ingest-token", "FLEXBOARD_INGEST_TOKEN", "", "when set, ingest requires Authorization: Bearer <token> (under --auth=password an editor's session may push too)",
 		func(c *Config, v string) error { c.IngestToken = v; return nil }},
 	{"allowed-origins", "FLEXBOARD_ALLOWED_ORIGINS", "", "comma-separated browser origins, besides the server's own, that may open websockets",
 		func(c *Config, v string) error {
