@@ -5,7 +5,7 @@ import "github.com/flexboard/flexboard/internal/errs"
 func ptr(x float64) *float64 { return &x }
 
 // The units the number formatter understands.
-var units = []string{"", "short", "percent", "ms", "s", "bytes", "bits/s", "req/s"}
+var units = []string{"", "short", "percent", "ratio", "ms", "s", "bytes", "bits/s", "req/s"}
 
 func unitField() Field {
 	return Field{Name: "unit", Label: "Unit", Type: TypeEnum, Enum: units, Default: "",

@@ -13,7 +13,8 @@ import (
 // even, JavaScript's toFixed half up.)
 //
 // Units: "" (plain), short (1.2k, 3.4M, 5.6G, 7.8T), percent (the value is
-// already a percentage), ms and s (durations, scaled: 950 ms, 1.5 s,
+// already a percentage), ratio (a fraction of 1 shown as a percentage:
+// 0.003 is 0.3%), ms and s (durations, scaled: 950 ms, 1.5 s,
 // 2.5 min, 3.0 h, 2.0 d), bytes (binary: 1.5 KiB, 2.0 MiB …), bits/s
 // (decimal: 1.5 kb/s, 2.0 Mb/s …), req/s (short, then "req/s").
 func FormatValue(v float64, unit string, decimals int) string {
@@ -32,6 +33,8 @@ func FormatValue(v float64, unit string, decimals int) string {
 		return scaled(v, 1000, []string{"", "k", "M", "G", "T", "P"}, decimals, "")
 	case "percent":
 		return fixed(v, decimals) + "%"
+	case "ratio":
+		return fixed(v*100, decimals) + "%"
 	case "ms":
 		return duration(v/1000, decimals)
 	case "s":

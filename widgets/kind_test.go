@@ -187,7 +187,7 @@ func TestValidateConfigBuiltin(t *testing.T) {
 		{"StatEnumCaseSensitive", "stat", `{"color_mode":"Text"}`, inv, "color_mode", "must be one of: \"background\", \"text\""},
 		{"StatEnumNotString", "stat", `{"color_mode":1}`, inv, "color_mode", "must be one of: \"background\", \"text\""},
 		{"StatUnitEmptyIsAllowed", "stat", `{"unit":""}`, "", "", ""},
-		{"StatUnitBad", "stat", `{"unit":"furlongs"}`, inv, "unit", "must be one of: \"\", \"short\", \"percent\", \"ms\", \"s\", \"bytes\", \"bits/s\", \"req/s\""},
+		{"StatUnitBad", "stat", `{"unit":"furlongs"}`, inv, "unit", "must be one of: \"\", \"short\", \"percent\", \"ratio\", \"ms\", \"s\", \"bytes\", \"bits/s\", \"req/s\""},
 		{"StatDecimalsMin", "stat", `{"decimals":0}`, "", "", ""},
 		{"StatDecimalsMax", "stat", `{"decimals":6}`, "", "", ""},
 		{"StatDecimalsBelowMin", "stat", `{"decimals":-1}`, inv, "decimals", "is -1; the minimum is 0"},

@@ -59,6 +59,7 @@ const formatJS = `function flexboardFormat(v, unit, d) {
   switch (unit) {
   case 'short': return sc(v, 1000, k, '');
   case 'percent': return fx(v, d) + '%';
+  case 'ratio': return fx(v * 100, d) + '%';
   case 'ms': return du(v / 1000);
   case 's': return du(v);
   case 'bytes': return sc(v, 1024, [' B', ' KiB', ' MiB', ' GiB', ' TiB', ' PiB'], '');

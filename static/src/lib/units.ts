@@ -4,7 +4,7 @@
 // are detected and rounded the Go way here.
 
 /** The units a widget's format may name. */
-export type Unit = "" | "short" | "percent" | "ms" | "s" | "bytes" | "bits/s" | "req/s";
+export type Unit = "" | "short" | "percent" | "ratio" | "ms" | "s" | "bytes" | "bits/s" | "req/s";
 
 /** How a widget formats its numbers (the render answer's `format`). */
 export interface Format {
@@ -29,6 +29,8 @@ export function formatValue(v: number | null | undefined, unit: string, decimals
       return scaled(v, 1000, SHORT, d, "");
     case "percent":
       return fixed(v, d) + "%";
+    case "ratio":
+      return fixed(v * 100, d) + "%";
     case "ms":
       return duration(v / 1000, d);
     case "s":
