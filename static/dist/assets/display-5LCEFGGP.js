@@ -1,1 +1,0 @@
-import{a,b,c,d,e}from"/assets/chunk-54EM4CAK.js";import"/assets/chunk-ERJOCYQT.js";import"/assets/chunk-R2WQ3L6Z.js";import"/assets/chunk-MEYO3O5B.js";import"/assets/chunk-XD6P6J27.js";export{a as BoardView,b as DisplayOverlay,d as Watchdog,e as renderDisplay,c as reportToServer};
