@@ -3,6 +3,7 @@ package stream_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -528,6 +529,22 @@ func TestStreamRefusals(t *testing.T) {
 				t.Fatalf("err %v, response %v; want status %d", err, res, c.status)
 			}
 		})
+	}
+	// A browser (it sends Origin) is told of an unknown board with close
+	// 4404, which it can read, instead of a refused upgrade, which it cannot.
+	h := http.Header{}
+	h.Set("Origin", "http://"+host)
+	conn, _, err := dialHub(t, s.URL+"/api/v1/stream?board=nope", h)
+	if err != nil {
+		t.Fatalf("browser dial of an unknown board: %v, want an upgrade then close 4404", err)
+	}
+	_, rerr := conn.tryRead(5 * time.Second)
+	if websocket.CloseStatus(rerr) != stream.CloseBoardGone {
+		t.Fatalf("browser on an unknown board: %v, want close %d", rerr, stream.CloseBoardGone)
+	}
+	var ce websocket.CloseError
+	if !errors.As(rerr, &ce) || ce.Reason != `no board with id "nope"` {
+		t.Fatalf("close reason %q, want the server's message", ce.Reason)
 	}
 	for _, origin := range []string{"http://" + host, "https://wall.example"} {
 		h := http.Header{}

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/fasthttp/websocket"
@@ -90,6 +91,13 @@ func (s *StreamHandler) open(c *fiber.Ctx) error {
 		return errs.E(errs.Unavailable, "", "the server holds its limit of %d displays (--max-displays)", s.Hub.cfg.MaxDisplays)
 	}
 	view, err := s.Hub.boards.LoadView(c.UserContext(), board, c.Query("variant"))
+	if errs.CodeOf(err) == errs.NotFound && c.Get(fiber.HeaderOrigin) != "" {
+		// A browser cannot read the status of a refused upgrade (it sees
+		// close 1006, as for a server that is down): it is told with close
+		// 4404 instead, as a display is when its board is deleted, so a
+		// wall shows "board deleted" rather than "connection lost".
+		return closeAtOnce(c, CloseBoardGone, err.Error())
+	}
 	if err != nil {
 		return err
 	}
@@ -111,6 +119,27 @@ func (s *StreamHandler) open(c *fiber.Ctx) error {
 		CheckOrigin:     func(*fasthttp.RequestCtx) bool { return true }, // checked above
 	}
 	if u.Upgrade(c.Context(), func(conn *websocket.Conn) { s.serve(conn, o) }) != nil {
+		return fiber.ErrUpgradeRequired
+	}
+	return nil
+}
+
+// closeAtOnce upgrades c and closes the websocket at once with code and
+// reason (cut to what a close frame holds).
+func closeAtOnce(c *fiber.Ctx, code int, reason string) error {
+	if len(reason) > 123 {
+		reason = reason[:120] + "…"
+		for !utf8.ValidString(reason) {
+			reason = reason[:len(reason)-1]
+		}
+	}
+	u := websocket.FastHTTPUpgrader{ReadBufferSize: 128, WriteBufferSize: 128,
+		CheckOrigin: func(*fasthttp.RequestCtx) bool { return true }} // checked by open
+	err := u.Upgrade(c.Context(), func(conn *websocket.Conn) {
+		conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+		conn.Close()
+	})
+	if err != nil {
 		return fiber.ErrUpgradeRequired
 	}
 	return nil
