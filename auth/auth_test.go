@@ -357,11 +357,11 @@ func TestLoginRateLimited(t *testing.T) {
 	e := newEnv(t)
 	e.user(t, "ann", auth.Editor)
 	app := newApp(e)
-	login := func(name, pw, ip string) *http.Response {
-		return call(t, app, "POST", "/api/v1/auth/login", `{"name":"`+name+`","password":"`+pw+`"}`, map[string]string{"X-Real-IP": ip})
+	login := func(name, pw string) *http.Response {
+		return call(t, app, "POST", "/api/v1/auth/login", `{"name":"`+name+`","password":"`+pw+`"}`, nil)
 	}
 	for i := range auth.MaxLoginFailuresUser {
-		r := login("ann", "wrong password "+string(rune('a'+i)), "")
+		r := login("ann", "wrong password "+string(rune('a'+i)))
 		if r.StatusCode != 401 {
 			t.Fatalf("failure %d: status %d, want 401", i+1, r.StatusCode)
 		}
@@ -373,7 +373,7 @@ func TestLoginRateLimited(t *testing.T) {
 		t.Fatalf("%d failures logged, want %d:\n%s", got, auth.MaxLoginFailuresUser, e.logs)
 	}
 	// The next attempt is refused even with the right password.
-	r := login("ann", goodPassword, "")
+	r := login("ann", goodPassword)
 	if r.StatusCode != 429 || r.Header.Get("Retry-After") == "" || len(r.Header.Values("Set-Cookie")) != 0 {
 		t.Fatalf("attempt %d: status %d, Retry-After %q: want 429 and no session", auth.MaxLoginFailuresUser+1, r.StatusCode, r.Header.Get("Retry-After"))
 	}
@@ -385,7 +385,7 @@ func TestLoginRateLimited(t *testing.T) {
 	}
 	// After the window the right password works.
 	e.clock.Add(auth.LoginWindow)
-	if r := login("ann", goodPassword, ""); r.StatusCode != 200 {
+	if r := login("ann", goodPassword); r.StatusCode != 200 {
 		t.Fatalf("after the window: status %d", r.StatusCode)
 	}
 }
@@ -451,6 +451,10 @@ func TestCSRF(t *testing.T) {
 		// A form on another site posting with the cookie (and even a token).
 		{"CrossSiteFetchMetadata", map[string]string{"Cookie": cookie, auth.CSRFHeader: csrf, "Sec-Fetch-Site": "cross-site"}, 403, "Sec-Fetch-Site", "another site"},
 		{"CrossSiteOrigin", map[string]string{"Cookie": cookie, auth.CSRFHeader: csrf, "Origin": "https://evil.example"}, 403, "Origin", "https://evil.example may not change anything"},
+		// Fetch metadata decides when the browser sends it (a privacy
+		// setting may turn Origin into "null" on a same-origin form).
+		{"SameOriginNullOrigin", map[string]string{"Cookie": cookie, auth.CSRFHeader: csrf, "Origin": "null", "Sec-Fetch-Site": "same-origin"}, 201, "", ""},
+		{"CrossSiteSameHostOrigin", map[string]string{"Cookie": cookie, auth.CSRFHeader: csrf, "Origin": "http://example.com", "Sec-Fetch-Site": "cross-site"}, 403, "Sec-Fetch-Site", "another site"},
 		{"NullOrigin", map[string]string{"Cookie": cookie, auth.CSRFHeader: csrf, "Origin": "null"}, 403, "Origin", "may not change"},
 		{"SameSiteSubdomain", map[string]string{"Cookie": cookie, auth.CSRFHeader: csrf, "Sec-Fetch-Site": "same-site"}, 403, "Sec-Fetch-Site", "another site"},
 	}
@@ -505,5 +509,30 @@ func TestGuardStatuses(t *testing.T) {
 	}
 	if r := call(t, app, "GET", "/api/v1/auth/me", "", map[string]string{"Cookie": cookie}); r.StatusCode != 401 {
 		t.Fatalf("after logout: status %d, want 401", r.StatusCode)
+	}
+}
+
+func TestSetupForm(t *testing.T) {
+	e := newEnv(t)
+	app := fiber.New(fiber.Config{ErrorHandler: httpx.ErrorHandler(slog.New(slog.NewTextHandler(io.Discard, nil)))})
+	(&auth.Handler{Service: e.svc, Log: slog.New(slog.NewTextHandler(e.logs, nil))}).RegisterPages(app)
+	tok, _, err := e.svc.NewSetupLink(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Origin": "http://example.com", "Sec-Fetch-Site": "same-origin"}
+	r := call(t, app, "POST", "/setup/"+tok, "name=root&password=short", form)
+	body, _ := io.ReadAll(r.Body)
+	if r.StatusCode != 400 || !strings.Contains(string(body), "password: is 5 characters; a password needs at least 12") || !strings.Contains(string(body), `value="root"`) {
+		t.Fatalf("short password: %d\n%s", r.StatusCode, body)
+	}
+	r = call(t, app, "POST", "/setup/"+tok, "name=root&password=correct+horse+battery", form)
+	if r.StatusCode != 303 || r.Header.Get("Location") != "/" || !strings.HasPrefix(r.Header.Get("Set-Cookie"), auth.CookieName+"=") {
+		t.Fatalf("created: %d, Location %q, Set-Cookie %q", r.StatusCode, r.Header.Get("Location"), r.Header.Get("Set-Cookie"))
+	}
+	r = call(t, app, "GET", "/setup/"+tok, "", nil)
+	body, _ = io.ReadAll(r.Body)
+	if r.StatusCode != 404 || !strings.Contains(string(body), "this setup link is not valid") || strings.Contains(string(body), "<form") {
+		t.Fatalf("spent link: %d\n%s", r.StatusCode, body)
 	}
 }

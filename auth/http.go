@@ -52,6 +52,9 @@ type userKey struct{}
 // sessionKey is the Fiber Locals key of the request's session id.
 type sessionKey struct{}
 
+// sessionInfoKey is the Fiber Locals key of the request's *Session.
+type sessionInfoKey struct{}
+
 // UserOf returns the user the request was authenticated as, or nil.
 func UserOf(c *fiber.Ctx) *User {
 	u, _ := c.Locals(userKey{}).(*User)
@@ -97,7 +100,7 @@ func (h *Handler) Guard(rules Rules, tokens TokenChecker) fiber.Handler {
 			return errs.E(errs.Unauthorized, "Authorization", "the token is not valid for %s %s: it needs a token with scope %s", c.Method(), c.Path(), rule.Scope)
 		}
 		token := c.Cookies(CookieName)
-		u, _, err := h.Service.Authenticate(c.UserContext(), token)
+		u, ss, err := h.Service.Authenticate(c.UserContext(), token)
 		if err != nil {
 			return err
 		}
@@ -121,6 +124,7 @@ func (h *Handler) Guard(rules Rules, tokens TokenChecker) fiber.Handler {
 		}
 		c.Locals(userKey{}, u)
 		c.Locals(sessionKey{}, token)
+		c.Locals(sessionInfoKey{}, ss)
 		return c.Next()
 	}
 }
@@ -129,11 +133,16 @@ func unsafeMethod(m string) bool {
 	return m != fiber.MethodGet && m != fiber.MethodHead && m != fiber.MethodOptions
 }
 
-// sameOrigin refuses a request a browser marks as coming from another site:
-// Sec-Fetch-Site (sent by current browsers) must be same-origin or none,
-// and an Origin header must name this server's host.
+// sameOrigin refuses a request a browser marks as coming from another site,
+// as Go's http.CrossOriginProtection does: Sec-Fetch-Site (sent by every
+// current browser) decides when present, and must be same-origin or none;
+// without it, an Origin header must name this server's host. A request with
+// neither is not from a browser (curl, an agent) and passes.
 func sameOrigin(c *fiber.Ctx) error {
-	if sfs := c.Get("Sec-Fetch-Site"); sfs != "" && sfs != "same-origin" && sfs != "none" {
+	if sfs := c.Get("Sec-Fetch-Site"); sfs != "" {
+		if sfs == "same-origin" || sfs == "none" {
+			return nil
+		}
 		return errs.E(errs.Forbidden, "Sec-Fetch-Site", "a request from another site (Sec-Fetch-Site: %s) may not change anything here", sfs)
 	}
 	if o := c.Get(fiber.HeaderOrigin); o != "" {
@@ -201,14 +210,8 @@ func (h *Handler) startSession(c *fiber.Ctx, u *User, token string, status int) 
 
 func (h *Handler) me(c *fiber.Ctx) error {
 	u := UserOf(c)
-	if u == nil { // only without Guard (auth none): Register is not called then
-		return errs.E(errs.Unauthorized, "", "log in first: POST /api/v1/auth/login")
-	}
-	_, ss, err := h.Service.Authenticate(c.UserContext(), sessionOf(c))
-	if err != nil {
-		return err
-	}
-	if ss == nil {
+	ss, _ := c.Locals(sessionInfoKey{}).(*Session)
+	if u == nil || ss == nil { // only if mounted without Guard
 		return errs.E(errs.Unauthorized, "", "log in first: POST /api/v1/auth/login")
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -324,7 +327,9 @@ func (h *Handler) renderSetup(c *fiber.Ctx, status int, name string, err error) 
 	}
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderReferrerPolicy, "no-referrer") // the token is in the URL
+	// The token is in the URL: it goes to no other site. (no-referrer would
+	// make the browser send "Origin: null" with the form.)
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
 	c.Type("html", "utf-8")
 	return c.Status(status).SendString(b.String())
 }

@@ -249,7 +249,7 @@ func TestSetupLinkFirstRun(t *testing.T) {
 	wantError(t, do(t, "GET", p.URL+"/api/v1/boards", nil), 401, "unauthorized", "", "log in first")
 	page := do(t, "GET", link, nil)
 	wantStatus(t, page, 200)
-	if !strings.Contains(string(page.Body), `<form method="post">`) || page.Header.Get("Referrer-Policy") != "no-referrer" {
+	if !strings.Contains(string(page.Body), `<form method="post">`) || page.Header.Get("Referrer-Policy") != "same-origin" {
 		t.Fatalf("setup page: %s %v", page.Body, page.Header)
 	}
 	// A password too short is refused and the link stays usable.
