@@ -536,3 +536,21 @@ func TestSetupForm(t *testing.T) {
 		t.Fatalf("spent link: %d\n%s", r.StatusCode, body)
 	}
 }
+
+// TestDefaultHashCost: the server's Service (no SetHashCost) stores
+// passwords at BcryptCost.
+func TestDefaultHashCost(t *testing.T) {
+	db, err := sqlitedb.Open(context.Background(), filepath.Join(t.TempDir(), "auth.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := auth.NewService(auth.NewSQLiteStore(db), slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+	u, err := svc.CreateUser(context.Background(), auth.NewUser{Name: "ann", Role: "viewer", Password: goodPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cost, err := bcrypt.Cost([]byte(u.PasswordHash)); err != nil || cost != auth.BcryptCost {
+		t.Fatalf("stored cost %d (%v), want %d", cost, err, auth.BcryptCost)
+	}
+}
