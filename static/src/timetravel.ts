@@ -253,6 +253,9 @@ export class TimeTravel {
     // Live again, or the variant changed meanwhile (redrawn asks again): not for this screen.
     if (!this.paused) return;
     if (f.variant !== "" && this.variant !== "" && f.variant !== this.variant) return;
+    // The server says how far back it keeps: the scrubber stops there.
+    const now = this.now();
+    if (f.oldest > 0 && f.oldest < now) this.retention = now - f.oldest;
     this.view.showPast(at, f.widgets);
     this.update();
   }

@@ -14,6 +14,8 @@ export interface PastFrame {
   at: number;
   variant: string;
   widgets: Record<string, WidgetFrame>;
+  /** The oldest moment the server can rewind to (unix ms), 0 when it does not say. */
+  oldest: number;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -36,6 +38,7 @@ export function parsePastFrame(body: unknown, at: number): PastFrame {
     at: typeof body["at"] === "number" ? body["at"] : at,
     variant: typeof body["variant"] === "string" ? body["variant"] : "",
     widgets: body["widgets"] as Record<string, WidgetFrame>,
+    oldest: typeof body["oldest"] === "number" && Number.isFinite(body["oldest"]) ? body["oldest"] : 0,
   };
 }
 

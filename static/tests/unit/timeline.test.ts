@@ -208,6 +208,9 @@ describe("frame API", () => {
     assert.equal(f.at, 77);
     assert.equal(f.variant, "16:9");
     assert.deepEqual(Object.keys(f.widgets), ["tps"]);
+    assert.equal(f.oldest, 0, "no oldest in the answer");
+    assert.equal(parsePastFrame({ at: 77, oldest: 12, widgets: {} }, 5).oldest, 12);
+    assert.equal(parsePastFrame({ at: 77, oldest: "12", widgets: {} }, 5).oldest, 0);
     assert.throws(() => parsePastFrame({ at: 1 }, 5), /no widgets/);
   });
 });
