@@ -565,6 +565,8 @@ test("editor: a 32:9 variant from the 16:9 one: nothing overlaps or falls outsid
   assert.deepEqual((await state(page)).doc.variants.map((x) => x.name), ["16:9"]);
   assert.equal(await page.getAttribute('[data-testid="variant-tab"][aria-selected="true"]', "data-variant"), "16:9");
   await page.click('[data-testid="notice-edit"] [data-testid="notice-undo"]');
+  // (Under load the notice can be redrawn around the click: wait for the undo to land rather than read at once.)
+  await page.waitForFunction(() => document.getElementById("app").fbEditor.state().doc.variants.length === 2, null, { timeout: 10000 });
   assert.deepEqual((await state(page)).doc, withVariant);
   await page.click('[data-testid="variant-tab"][data-variant="32:9"]');
   assert.equal((await state(page)).variant, "32:9");
