@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/coder/websocket"
 
 	"github.com/flexboard/flexboard/boards"
 	"github.com/flexboard/flexboard/widgets"
@@ -89,14 +86,7 @@ func TestEveryKindLiveAndAsHTML(t *testing.T) {
 		t.Fatalf("ingest rejected: %v", res)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c, _, err := websocket.Dial(ctx, strings.Replace(base, "http://", "ws://", 1)+"/api/v1/stream?board="+id, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.CloseNow()
-	c.SetReadLimit(4 << 20)
+	c, ctx := dialStream(t, base, id, 4<<20)
 	data := map[string]json.RawMessage{}
 	read := func() string {
 		t.Helper()

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 )
 
 // TestMain lets a test start the real binary: the test executable re-runs
@@ -315,3 +317,18 @@ func num(v any) int64 {
 func str(v any) string { s, _ := v.(string); return s }
 
 func fmtRev(r int64) string { return fmt.Sprintf(`"%d"`, r) }
+
+// dialStream opens a display stream of board id on the server at base, with
+// a read limit; the connection and its 30 s context end with the test.
+func dialStream(t *testing.T, base, id string, readLimit int64) (*websocket.Conn, context.Context) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	c, _, err := websocket.Dial(ctx, strings.Replace(base, "http://", "ws://", 1)+"/api/v1/stream?board="+id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.CloseNow() })
+	c.SetReadLimit(readLimit)
+	return c, ctx
+}

@@ -1,13 +1,8 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"strings"
 	"testing"
-	"time"
-
-	"github.com/coder/websocket"
 )
 
 // TestE2EStreamFollowsBoardAndData runs the whole server: a board whose
@@ -29,14 +24,7 @@ func TestE2EStreamFollowsBoardAndData(t *testing.T) {
 	wantStatus(t, r, 201)
 	id := str(r.JSON(t)["id"])
 
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c, _, err := websocket.Dial(ctx, strings.Replace(base, "http://", "ws://", 1)+"/api/v1/stream?board="+id, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.CloseNow()
-	c.SetReadLimit(1 << 20)
+	c, ctx := dialStream(t, base, id, 1<<20)
 	next := func(want string) map[string]any {
 		t.Helper()
 		for {

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/coder/websocket"
 
 	"github.com/flexboard/flexboard/boards"
 )
@@ -193,14 +190,7 @@ func TestBoardPreview(t *testing.T) {
 	})
 
 	t.Run("FrameIsWhatTheStreamSends", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		c, _, err := websocket.Dial(ctx, strings.Replace(base, "http://", "ws://", 1)+"/api/v1/stream?board="+id, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.CloseNow()
-		c.SetReadLimit(4 << 20)
+		c, ctx := dialStream(t, base, id, 4<<20)
 		var snap struct {
 			Type    string                 `json:"type"`
 			Widgets map[string]widgetFrame `json:"widgets"`
