@@ -76,11 +76,23 @@ func watchTemplate(t *testing.T, streamURL, name string, placed map[string]strin
 	}
 	latest := map[string]widgetFrame{}
 	frames, allLiveAt := 0, -1
+	lastSent := time.Now()
 	for frames < templateMaxFrames+5 {
 		_, b, err := c.Read(ctx)
 		if err != nil {
 			t.Errorf("%s: stream after %d frames: %v", name, frames, err)
 			return
+		}
+		// Decoding a 10,000-host frame under -race on a loaded machine can
+		// take longer than a refresh interval: the server's ping then waits
+		// behind frames, so say something every few seconds regardless (any
+		// message keeps a display from counting as silent).
+		if time.Since(lastSent) > 5*time.Second {
+			if err := c.Write(ctx, websocket.MessageText, []byte(`{"type":"pong","ts":0}`)); err != nil {
+				t.Errorf("%s: pong: %v", name, err)
+				return
+			}
+			lastSent = time.Now()
 		}
 		var m struct {
 			Type    string                 `json:"type"`
@@ -96,6 +108,7 @@ func watchTemplate(t *testing.T, streamURL, name string, placed map[string]strin
 				t.Errorf("%s: pong: %v", name, err)
 				return
 			}
+			lastSent = time.Now()
 			continue
 		}
 		if m.Type != "snapshot" && m.Type != "update" {
