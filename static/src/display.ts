@@ -9,6 +9,7 @@
 // (timetravel.ts, share.ts, issue 8) hold the view in the past and share it.
 // renderDisplay wires them for /d/{id}.
 
+import { withCSRF } from "./lib/csrf.ts";
 import { h } from "./dom.ts";
 import { AlertTone, alertSoundOn, entersCritical } from "./lib/alert.ts";
 import { MAX_CLOCK_SKEW_MS, skewText } from "./lib/clock.ts";
@@ -392,7 +393,7 @@ export async function reportToServer(r: DisplayReport): Promise<boolean> {
   try {
     const res = await fetch("/api/v1/displays/log", {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: await withCSRF("POST", { "Content-Type": "application/json" }),
       body: JSON.stringify({ ...r, reason: r.reason.slice(0, 500), detail: r.detail.slice(0, 500) }),
       credentials: "same-origin",
       cache: "no-store",

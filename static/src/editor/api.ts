@@ -2,6 +2,7 @@
 // revision it is based on, save as a new board, the live preview of a
 // draft, and the board's history.
 
+import { forgetCSRF, withCSRF } from "../lib/csrf.ts";
 import type { BoardContent } from "./contract.ts";
 import { contentOf } from "./model.ts";
 import { ApiError, errorFromResponse } from "../lib/errors.ts";
@@ -30,7 +31,7 @@ async function send(method: string, path: string, body?: unknown, headers?: Reco
   let res: Response;
   let text: string;
   try {
-    const h: Record<string, string> = { Accept: "application/json", ...(headers ?? {}) };
+    const h = await withCSRF(method, { Accept: "application/json", ...(headers ?? {}) });
     const init: RequestInit = { method, headers: h, credentials: "same-origin", cache: "no-store", signal: ctrl.signal };
     if (body !== undefined) {
       h["Content-Type"] = "application/json";
@@ -46,6 +47,7 @@ async function send(method: string, path: string, body?: unknown, headers?: Reco
   } finally {
     clearTimeout(timer);
   }
+  if (res.status === 401 || res.status === 403) forgetCSRF();
   if (!res.ok) throw errorFromResponse(res.status, res.statusText, text);
   if (text === "") return null;
   try {

@@ -1,5 +1,6 @@
 // Thin fetch wrappers for the API the home page uses.
 
+import { forgetCSRF, withCSRF } from "./csrf.ts";
 import { ApiError, errorFromResponse } from "./errors.ts";
 import { boardURL, parseBoardList, parseTemplates, type BoardSummary, type TemplateSummary } from "./boards.ts";
 
@@ -22,7 +23,7 @@ export async function requestJSON(method: string, path: string, body?: unknown):
     let res: Response;
     let text: string;
     try {
-      const headers: Record<string, string> = { Accept: "application/json" };
+      const headers = await withCSRF(method, { Accept: "application/json" });
       if (body !== undefined) headers["Content-Type"] = "application/json";
       res = await fetch(path, {
         method,
@@ -41,6 +42,7 @@ export async function requestJSON(method: string, path: string, body?: unknown):
           : "network error";
       throw new ApiError(`cannot reach the Flexboard server (${reason})`, 0, "network");
     }
+    if (res.status === 401 || res.status === 403) forgetCSRF();
     if (!res.ok) throw errorFromResponse(res.status, res.statusText, text);
     if (text.trim() === "") return null;
     try {

@@ -1,6 +1,7 @@
 // The API calls of time travel and Share (docs/api.md, Snapshots): a board's
 // frame at a past moment, freezing a snapshot, and waiting for its picture.
 
+import { withCSRF } from "./csrf.ts";
 import { getJSON } from "./api.ts";
 import { ApiError, errorFromResponse } from "./errors.ts";
 import type { WidgetFrame } from "./stream.ts";
@@ -67,7 +68,7 @@ export async function createSnapshot(board: string, variant: string, at: number 
     try {
       res = await fetch(`/api/v1/boards/${encodeURIComponent(board)}/snapshots`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        headers: await withCSRF("POST", { "Content-Type": "application/json", Accept: "application/json" }),
         body: JSON.stringify(body),
         credentials: "same-origin",
         cache: "no-store",

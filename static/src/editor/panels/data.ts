@@ -1,6 +1,7 @@
 // What the panels ask the server for: metric names and label values (for
 // autocomplete, cached for a short while per panel), query previews, images.
 
+import { withCSRF } from "../../lib/csrf.ts";
 import { getJSON } from "../../lib/api.ts";
 import { ApiError, errorFromResponse } from "../../lib/errors.ts";
 import type { QueryDef } from "../contract.ts";
@@ -18,7 +19,7 @@ export async function postJSON(path: string, body: unknown, signal?: AbortSignal
   try {
     const init: RequestInit = {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: await withCSRF("POST", { "Content-Type": "application/json", Accept: "application/json" }),
       body: JSON.stringify(body),
       credentials: "same-origin",
       cache: "no-store",
@@ -117,7 +118,7 @@ export async function uploadImage(file: File): Promise<ImageInfo> {
   const res = await fetch(`/api/v1/images?name=${encodeURIComponent(file.name)}`, {
     method: "POST",
     body: file,
-    headers: { "Content-Type": file.type || "application/octet-stream" },
+    headers: await withCSRF("POST", { "Content-Type": file.type || "application/octet-stream" }),
     credentials: "same-origin",
   });
   const text = await res.text();
