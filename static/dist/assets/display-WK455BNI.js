@@ -1,1 +1,0 @@
-import{a,b,c,d,e}from"/assets/chunk-NCXIIUKQ.js";import"/assets/chunk-ERJOCYQT.js";import"/assets/chunk-2U2JBVXA.js";import"/assets/chunk-NAUNA4GY.js";import"/assets/chunk-XD6P6J27.js";export{a as BoardView,b as DisplayOverlay,d as Watchdog,e as renderDisplay,c as reportToServer};
