@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -38,6 +39,9 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Post("/users", h.createUser)
 	r.Put("/users/:id", h.updateUser)
 	r.Delete("/users/:id", h.deleteUser)
+	r.Get("/tokens", h.listTokens)
+	r.Post("/tokens", h.createToken)
+	r.Delete("/tokens/:id", h.revokeToken)
 }
 
 // RegisterPages mounts the setup page on the app root.
@@ -70,12 +74,25 @@ func client(c *fiber.Ctx) Client {
 	return Client{IP: c.IP(), UserAgent: c.Get(fiber.HeaderUserAgent)}
 }
 
-// TokenChecker reports whether token grants scope. nil grants nothing.
-type TokenChecker func(scope Scope, token string) bool
+// TokenChecker returns the token a bearer secret is: (nil, nil) for a
+// secret it does not know, an error for one it refuses (revoked). nil
+// knows no token.
+type TokenChecker func(ctx context.Context, secret string) (*APIToken, error)
+
+// tokenKey is the Fiber Locals key of the request's *APIToken.
+type tokenKey struct{}
+
+// TokenOf returns the API token the request was authenticated with, or nil.
+func TokenOf(c *fiber.Ctx) *APIToken {
+	t, _ := c.Locals(tokenKey{}).(*APIToken)
+	return t
+}
 
 // Guard is the one middleware that applies rules to every request:
 // anonymous → 401, a role too low → 403, a cookie-authenticated change
-// without its CSRF token or from another site → 403. A request that
+// without its CSRF token or from another site → 403; a bearer token
+// (tokens) unknown or revoked → 401, without a scope the rule grants → 403.
+// A request that
 // matches no rule (an unknown path) needs an admin: the table fails
 // closed, and the authorization matrix test makes sure every real route has
 // its rule.
@@ -90,14 +107,9 @@ func (h *Handler) Guard(rules Rules, tokens TokenChecker) fiber.Handler {
 			return c.Next()
 		}
 		if bearer, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok {
-			if rule.Scope != "" && tokens != nil && tokens(rule.Scope, bearer) {
-				return c.Next()
-			}
-			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="flexboard"`)
-			if rule.Scope == "" {
-				return errs.E(errs.Unauthorized, "Authorization", "%s %s takes no token: log in (POST /api/v1/auth/login) and send the session cookie", c.Method(), c.Path())
-			}
-			return errs.E(errs.Unauthorized, "Authorization", "the token is not valid for %s %s: it needs a token with scope %s", c.Method(), c.Path(), rule.Scope)
+			// Not cookie-authenticated, so no CSRF check: a browser never
+			// adds this header by itself.
+			return h.bearer(c, rule, tokens, bearer)
 		}
 		token := c.Cookies(CookieName)
 		u, ss, err := h.Service.Authenticate(c.UserContext(), token)
@@ -383,10 +395,14 @@ func (h *Handler) setupSubmit(c *fiber.Ctx) error {
 	return c.Redirect("/", fiber.StatusSeeOther)
 }
 
-// StaticToken grants scope to one configured token (the --ingest-token of
-// this slice); an empty token grants nothing.
-func StaticToken(scope Scope, token string) TokenChecker {
-	return func(s Scope, got string) bool {
-		return token != "" && s == scope && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+// StaticToken is a configured token (the --ingest-token) with one scope,
+// named name; an empty token is no token.
+func StaticToken(name string, scope Scope, token string) TokenChecker {
+	t := &APIToken{Name: name, Scopes: []Scope{scope}, CreatedBy: "configuration"}
+	return func(_ context.Context, got string) (*APIToken, error) {
+		if token != "" && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1 {
+			return t, nil
+		}
+		return nil, nil
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"time"
 )
 
-// Store keeps users and sessions.
+// Store keeps users, sessions and API tokens.
 type Store interface {
+	TokenStore
+
 	// CountUsers returns how many users exist (0: the first run's setup
 	// link is offered).
 	CountUsers(ctx context.Context) (int, error)

@@ -38,9 +38,13 @@ func addUser(t *testing.T, db, name, role string) {
 type identity struct {
 	name   string
 	role   auth.Role // "" for none
-	token  bool      // the ingest token instead of a session
-	cookie string
-	csrf   string
+	// token, instead of a session: the ingest token or an API token with
+	// scope (revoked: refused).
+	token   string
+	scope   auth.Scope
+	revoked bool
+	cookie  string
+	csrf    string
 }
 
 // login logs a user in over HTTP and returns the cookie and CSRF token.
@@ -62,8 +66,8 @@ func login(t *testing.T, base, name string) (cookie, csrf string) {
 
 func (id *identity) headers() []string {
 	switch {
-	case id.token:
-		return []string{"Authorization", "Bearer " + testIngestToken}
+	case id.token != "":
+		return []string{"Authorization", "Bearer " + id.token}
 	case id.cookie != "":
 		return []string{"Cookie", id.cookie, auth.CSRFHeader, id.csrf}
 	}
@@ -113,7 +117,8 @@ func concrete(pattern string) string {
 
 // TestAuthorizationMatrix is issue 9's acceptance for this slice: every
 // route of the server's route table × {anonymous, viewer, editor, admin,
-// the ingest token} on a real server with a real SQLite file, each answer
+// the ingest token, API tokens with scope read, write and ingest, a revoked
+// token} on a real server with a real SQLite file, each answer
 // allowed or 401/403 as routeRules says. A route without a rule fails, and
 // so does a rule for a route that no longer exists.
 func TestAuthorizationMatrix(t *testing.T) {
@@ -131,10 +136,22 @@ func TestAuthorizationMatrix(t *testing.T) {
 	routes := appRoutes(t, cfg)
 
 	ids := []*identity{{name: "anonymous"}, {name: "vera", role: auth.Viewer}, {name: "ed", role: auth.Editor},
-		{name: "ada", role: auth.Admin}, {name: "ingest-token", token: true}}
+		{name: "ada", role: auth.Admin}, {name: "ingest-token", token: testIngestToken, scope: auth.ScopeIngest},
+		{name: "read-token", scope: auth.ScopeRead}, {name: "write-token", scope: auth.ScopeWrite},
+		{name: "api-ingest-token", scope: auth.ScopeIngest}, {name: "revoked-token", scope: auth.ScopeWrite, revoked: true}}
 	for _, id := range ids {
 		if id.role != "" {
 			id.cookie, id.csrf = login(t, base, id.name)
+		}
+	}
+	for _, id := range ids {
+		if id.scope != "" && id.token == "" {
+			ada := ids[3]
+			var tid int64
+			tid, id.token = createToken(t, base, ada, id.name, string(id.scope))
+			if id.revoked {
+				wantStatus(t, do(t, "DELETE", fmt.Sprintf("%s/api/v1/tokens/%d", base, tid), nil, ada.headers()...), 204)
+			}
 		}
 	}
 
@@ -163,8 +180,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 			want := "allowed"
 			switch {
 			case rule.Public:
-			case id.token && rule.Scope == auth.ScopeIngest:
-			case id.token, id.role == "":
+			case id.revoked:
+				want = "401"
+			case id.token != "" && id.scope.Grants(rule.Scope):
+			case id.token != "":
+				want = "403" // a valid token, not one for this route
+			case id.role == "":
 				want = "401"
 			case !id.role.Includes(rule.Min):
 				want = "403"
@@ -191,10 +212,24 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("routeRules has %s %s, but the server has no such route: remove the rule", r.Method, r.Path)
 		}
 	}
-	if len(routes) < 60 || checked < 5*50 {
+	if len(routes) < 60 || checked < 9*50 {
 		t.Fatalf("only %d routes, %d requests: the route table was not read", len(routes), checked)
 	}
 	t.Logf("%d routes, %d requests checked", len(routes), checked)
+}
+
+// createToken makes an API token as admin (an identity with a session) and
+// returns its id and secret.
+func createToken(t *testing.T, base string, admin *identity, name string, scopes ...string) (int64, string) {
+	t.Helper()
+	r := do(t, "POST", base+"/api/v1/tokens", map[string]any{"name": name, "scopes": scopes}, admin.headers()...)
+	wantStatus(t, r, 201)
+	m := r.JSON(t)
+	secret := str(m["secret"])
+	if !strings.HasPrefix(secret, auth.TokenPrefix) {
+		t.Fatalf("created token %s: secret %q lacks the %s prefix", name, secret, auth.TokenPrefix)
+	}
+	return num(m["id"]), secret
 }
 
 // TestAuthNoneUnchanged: with the default --auth=none no route asks for a

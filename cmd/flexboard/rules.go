@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/flexboard/flexboard/auth"
 )
 
@@ -19,7 +21,7 @@ func routeRules() auth.Rules {
 	}
 	ingestWS := ingest("/api/v1/ingest/ws")
 	ingestWS.Method = get
-	return auth.Rules{
+	return withTokenScopes(auth.Rules{
 		// Outside the API.
 		auth.Public(get, "/healthz", "probes of load balancers and orchestrators"),
 		auth.Public(get, "/metrics", "Prometheus scrapes it: counts and timings of the server, no board content"),
@@ -42,6 +44,9 @@ func routeRules() auth.Rules {
 		auth.Administer(post, "/api/v1/users"),
 		auth.Administer(put, "/api/v1/users/:id"),
 		auth.Administer(del, "/api/v1/users/:id"),
+		auth.Administer(get, "/api/v1/tokens"),
+		auth.Administer(post, "/api/v1/tokens"),
+		auth.Administer(del, "/api/v1/tokens/:id"),
 
 		// Boards, versions, trash.
 		auth.View(get, "/api/v1/boards"),
@@ -103,5 +108,26 @@ func routeRules() auth.Rules {
 		auth.Administer(put, "/api/v1/sources/:id"),
 		auth.Administer(del, "/api/v1/sources/:id"),
 		auth.Administer(post, "/api/v1/sources/:id/incidents"),
+	})
+}
+
+// withTokenScopes gives every API route an editor or viewer may call the
+// scope of the API tokens that may call it too: reading (GET, and the
+// viewer's POSTs: queries, display logs) needs read, a change needs write
+// (which implies read). Routes that need an admin, the login and session
+// routes and the pages take no token; the ingest routes keep ingest.
+func withTokenScopes(rs auth.Rules) auth.Rules {
+	for i := range rs {
+		r := &rs[i]
+		if r.Public || r.Scope != "" || r.Min == auth.Admin ||
+			!strings.HasPrefix(r.Path, "/api/") || strings.HasPrefix(r.Path, "/api/v1/auth/") {
+			continue
+		}
+		if r.Method == "GET" || r.Min == auth.Viewer {
+			r.Scope = auth.ScopeRead
+		} else {
+			r.Scope = auth.ScopeWrite
+		}
 	}
+	return rs
 }

@@ -167,8 +167,9 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 		}
 		authH = &auth.Handler{Service: authSvc, Log: log}
 		// The guard checks the ingest token (as a token with the ingest
-		// scope), so an editor's session may push too.
-		app.Use(authH.Guard(rules, auth.StaticToken(auth.ScopeIngest, cfg.IngestToken)))
+		// scope), so an editor's session may push too, and the admin-made
+		// API tokens (fbt_…).
+		app.Use(authH.Guard(rules, auth.AnyToken(auth.StaticToken("--ingest-token", auth.ScopeIngest, cfg.IngestToken), authSvc.CheckToken)))
 		ingestToken = ""
 	}
 
