@@ -36,8 +36,8 @@ func addUser(t *testing.T, db, name, role string) {
 
 // identity is who sends a request in the matrix.
 type identity struct {
-	name   string
-	role   auth.Role // "" for none
+	name string
+	role auth.Role // "" for none
 	// token, instead of a session: the ingest token or an API token with
 	// scope (revoked: refused).
 	token   string

@@ -260,7 +260,8 @@ rejected, 2: usage or connection error):
   --format FORMAT       json (the default: {"points":[...],"transactions":[...]}),
                         influx (line protocol) or prometheus (text format)
   --url URL             the server (env FLEXBOARD_URL, default "http://127.0.0.1:8080")
-  --token TOKEN         the ingest token, if the server has one (env FLEXBOARD_INGEST_TOKEN)
+  --token TOKEN         an API token with scope ingest, or the --ingest-token, when the
+                        server needs one (env FLEXBOARD_TOKEN, then FLEXBOARD_INGEST_TOKEN)
   --precision UNIT      unit of influx timestamps: ns (the default), us, ms or s
   --gzip                compress the requests
   Line formats are sent in requests of at most %d bytes, split at line ends;
@@ -278,7 +279,8 @@ itself after the duration):
   --ingest-rate R       points per second pushed as influx lines
                         loadtest_value,series=0..S-1, 0 to 5000000 (default 1000)
   --series S            series of loadtest_value, 1 to 100000 (default 10)
-  --token TOKEN         the ingest token (env FLEXBOARD_INGEST_TOKEN)
+  --token TOKEN         with --auth=password: an API token with scopes read and ingest
+                        (env FLEXBOARD_TOKEN, then FLEXBOARD_INGEST_TOKEN)
   --json                print the report as JSON
   It reports displays held, frames per second, ingest-to-display latency
   percentiles, disconnects and errors, and the server's CPU and memory read
@@ -296,6 +298,8 @@ Flags of demo incident:
   --url URL             the server (env FLEXBOARD_URL, default "http://127.0.0.1:8080")
   --source ID           the demo source (default: the server's first)
   --duration D          how long the incident plays (default: the scenario's own)
+  --token TOKEN         with --auth=password: an API token with scope write (env
+                        FLEXBOARD_TOKEN); then give --source, as only an admin lists sources
 
 Flags of snapshot (needs a Chromium on this machine: $CHROMIUM, /usr/bin/chromium,
 chromium-browser or google-chrome; it never downloads one):
@@ -305,6 +309,8 @@ chromium-browser or google-chrome; it never downloads one):
   --variant NAME        the board's variant (default: its first)
   --at TIME             a past moment (RFC 3339) within the history kept (default: now)
   --note TEXT           a note shown on the snapshot page
+  --token TOKEN         with --auth=password: an API token with scope write (env
+                        FLEXBOARD_TOKEN)
   It prints the snapshot's permanent link; the server keeps the snapshot.
 
 The server answers on http://HOST:PORT/ (the board list), /api/v1/... (the API,

@@ -26,18 +26,26 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	url := fs.String("url", "", "")
 	source := fs.String("source", "", "")
 	duration := fs.String("duration", "", "")
+	token := fs.String("token", "", "")
 	if err := fs.Parse(args[2:]); err != nil {
 		fmt.Fprintf(stderr, "flexboard demo: %v\n", err)
 		return 2
 	}
-	*url, _ = toolServer(*url, "", getenvOS)
+	*url, *token = toolServer(*url, *token, getenvOS)
 	base := strings.TrimRight(*url, "/")
 	client := &http.Client{Timeout: 10 * time.Second}
 	if *source == "" {
-		res, err := client.Get(base + "/api/v1/sources")
+		req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/v1/sources", nil)
+		setBearer(req, *token)
+		res, err := client.Do(req)
 		if err != nil {
 			fmt.Fprintf(stderr, "flexboard demo: is the server running at %s? %v\n", base, err)
 			return 2
+		}
+		if res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden {
+			res.Body.Close()
+			fmt.Fprintf(stderr, "flexboard demo: the server at %s lets only an admin list sources (HTTP %d): pass --source ID (an API token with scope write may start an incident)\n", base, res.StatusCode)
+			return 1
 		}
 		var list struct {
 			Sources []struct{ ID, Type, Name string } `json:"sources"`
@@ -58,6 +66,7 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	body, _ := json.Marshal(map[string]string{"scenario": scenario, "duration": *duration})
 	req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/sources/"+*source+"/incidents", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	setBearer(req, *token)
 	res, err := client.Do(req)
 	if err != nil {
 		fmt.Fprintf(stderr, "flexboard demo: %v\n", err)
@@ -77,9 +86,10 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// toolServer fills a client tool's server URL and ingest token from the
+// toolServer fills a client tool's server URL and token from the
 // environment when the flags leave them empty (FLEXBOARD_URL, default the
-// local server; FLEXBOARD_INGEST_TOKEN).
+// local server; FLEXBOARD_TOKEN, an API token, then FLEXBOARD_INGEST_TOKEN,
+// the name it had when only the ingest token existed).
 func toolServer(url, token string, getenv func(string) string) (string, string) {
 	if url == "" {
 		url = getenv("FLEXBOARD_URL")
@@ -88,7 +98,17 @@ func toolServer(url, token string, getenv func(string) string) (string, string) 
 		url = "http://127.0.0.1:8080"
 	}
 	if token == "" {
+		token = getenv("FLEXBOARD_TOKEN")
+	}
+	if token == "" {
 		token = getenv("FLEXBOARD_INGEST_TOKEN")
 	}
 	return url, token
+}
+
+// setBearer sends token, if any, as "Authorization: Bearer <token>".
+func setBearer(req *http.Request, token string) {
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
 }

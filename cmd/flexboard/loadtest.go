@@ -430,7 +430,7 @@ func runLoadtest(ctx context.Context, o loadtestOptions, stderr io.Writer) (*loa
 		for i := range batch {
 			d := &loadDisplay{first: make(chan struct{})}
 			sub, err := streamclient.Subscribe(runCtx, streamclient.Options{URL: o.url, Board: o.board, Variant: o.variant,
-				HTTPClient: ws, HeaderOnly: true, OnFrame: r.onFrame,
+				HTTPClient: ws, HeaderOnly: true, OnFrame: r.onFrame, Header: tokenHeader(o.token),
 				OnState: func(c streamclient.StateChange) { r.onState(d, c) }})
 			if err != nil {
 				stop()
@@ -573,6 +573,7 @@ func checkBoard(ctx context.Context, c *http.Client, o loadtestOptions) error {
 	if err != nil {
 		return err
 	}
+	setBearer(req, o.token)
 	res, err := c.Do(req)
 	if err != nil {
 		return fmt.Errorf("reach the server at %s: %w", o.url, err)
@@ -584,6 +585,8 @@ func checkBoard(ctx context.Context, c *http.Client, o loadtestOptions) error {
 		return nil
 	case http.StatusNotFound:
 		return fmt.Errorf("board %q not found on %s: create one whose widgets query %s (see docs/benchmarks.md)", o.board, o.url, loadMetricName)
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return fmt.Errorf("GET board %q: HTTP %d: the server needs a login; pass --token with an API token of scopes read and ingest (docs/operations.md)", o.board, res.StatusCode)
 	}
 	return fmt.Errorf("GET board %q: HTTP %d", o.board, res.StatusCode)
 }
@@ -718,4 +721,13 @@ func (rep *loadReport) print(w io.Writer) {
 			fmt.Fprintf(w, "server saw   %d slow and %d idle disconnects\n", s.SlowDisconnects, s.IdleDisconnects)
 		}
 	}
+}
+
+// tokenHeader is the Authorization header of token for the displays'
+// upgrades (nil without one).
+func tokenHeader(token string) http.Header {
+	if token == "" {
+		return nil
+	}
+	return http.Header{"Authorization": {"Bearer " + token}}
 }

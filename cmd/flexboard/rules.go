@@ -107,7 +107,8 @@ func routeRules() auth.Rules {
 		auth.Administer(get, "/api/v1/sources/:id"),
 		auth.Administer(put, "/api/v1/sources/:id"),
 		auth.Administer(del, "/api/v1/sources/:id"),
-		auth.Administer(post, "/api/v1/sources/:id/incidents"),
+		withWhy(auth.Edit(post, "/api/v1/sources/:id/incidents"),
+			"an editor (or a write token: flexboard demo incident) plays a demo source's scripted incident; it reveals no configuration"),
 	})
 }
 
@@ -130,4 +131,9 @@ func withTokenScopes(rs auth.Rules) auth.Rules {
 		}
 	}
 	return rs
+}
+
+func withWhy(r auth.Rule, why string) auth.Rule {
+	r.Why = why
+	return r
 }

@@ -26,6 +26,7 @@ func snapshotCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	variant := fs.String("variant", "", "")
 	at := fs.String("at", "", "")
 	note := fs.String("note", "", "")
+	token := fs.String("token", "", "")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			usage(stdout)
@@ -35,7 +36,7 @@ func snapshotCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		return 2
 	}
 	if *board == "" || *out == "" {
-		fmt.Fprintln(stderr, "usage: flexboard snapshot --board ID --out FILE.png [--url URL] [--variant NAME] [--at RFC3339] [--note TEXT]")
+		fmt.Fprintln(stderr, "usage: flexboard snapshot --board ID --out FILE.png [--url URL] [--token TOKEN] [--variant NAME] [--at RFC3339] [--note TEXT]")
 		return 2
 	}
 	chromium := findChromium()
@@ -44,11 +45,12 @@ func snapshotCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 			"install one (Debian: apt-get install chromium) or set CHROMIUM; the snapshot page itself needs none: open the URL the server gives")
 		return 2
 	}
-	*url, _ = toolServer(*url, "", getenv)
+	*url, *token = toolServer(*url, *token, getenv)
 	base := strings.TrimRight(*url, "/")
 	body, _ := json.Marshal(map[string]string{"variant": *variant, "at": *at, "note": *note})
 	req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/boards/"+*board+"/snapshots", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
+	setBearer(req, *token)
 	res, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
 	if err != nil {
 		fmt.Fprintf(stderr, "flexboard snapshot: is the server running at %s? %v\n", base, err)
@@ -72,7 +74,7 @@ func snapshotCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	}
 	json.Unmarshal(b, &snap)
 	// The canvas size of the frozen variant, from the board.
-	canvas, err := canvasOf(ctx, base, *board, snap.Variant)
+	canvas, err := canvasOf(ctx, base, *board, snap.Variant, *token)
 	if err != nil {
 		fmt.Fprintf(stderr, "flexboard snapshot: %v\n", err)
 		return 1
@@ -92,13 +94,17 @@ func snapshotCmd(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	return 0
 }
 
-func canvasOf(ctx context.Context, base, board, variant string) ([2]int, error) {
+func canvasOf(ctx context.Context, base, board, variant, token string) ([2]int, error) {
 	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/v1/boards/"+board, nil)
+	setBearer(req, token)
 	res, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
 	if err != nil {
 		return [2]int{}, err
 	}
 	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return [2]int{}, fmt.Errorf("read board %s: HTTP %d (with --auth=password the token needs scope read)", board, res.StatusCode)
+	}
 	var b struct {
 		Variants []struct {
 			Name   string

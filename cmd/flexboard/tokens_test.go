@@ -1,10 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
+	"image/png"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flexboard/flexboard/auth"
 )
@@ -142,4 +148,109 @@ func TestAPITokens(t *testing.T) {
 	if revoked != 2 {
 		t.Fatalf("%d tokens listed as revoked, want 2: %s", revoked, l.Body)
 	}
+}
+
+// TestToolsSendToken: under --auth=password, push, loadtest and demo
+// incident work with --token (or FLEXBOARD_TOKEN) and are refused without.
+func TestToolsSendToken(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "fb.db")
+	addUser(t, db, "ada", "admin")
+	base := startWithFlags(t, "--db", db, "--auth", "password")
+	ada := &identity{name: "ada", role: auth.Admin}
+	ada.cookie, ada.csrf = login(t, base, "ada")
+	_, pushSecret := createToken(t, base, ada, "push", "ingest")
+	_, loadSecret := createToken(t, base, ada, "loadtest", "ingest", "read")
+	_, writeSecret := createToken(t, base, ada, "demo", "write")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	t.Run("Push", func(t *testing.T) {
+		line := "tool_token_metric 42\n"
+		var out, errb bytes.Buffer
+		if code := pushCmd(ctx, []string{"--url", base, "--format", "prometheus"}, strings.NewReader(line), &out, &errb, envOf()); code == 0 {
+			t.Fatalf("push without a token: exit 0\n%s", out.String())
+		}
+		errb.Reset()
+		if code := pushCmd(ctx, []string{"--url", base, "--format", "prometheus", "--token", pushSecret}, strings.NewReader(line), &out, &errb, envOf()); code != 0 {
+			t.Fatalf("push --token: exit %d\n%s", code, errb.String())
+		}
+		if code := pushCmd(ctx, []string{"--url", base, "--format", "prometheus"}, strings.NewReader(line), &out, &errb, envOf("FLEXBOARD_TOKEN", pushSecret)); code != 0 {
+			t.Fatalf("push with FLEXBOARD_TOKEN: exit %d\n%s", code, errb.String())
+		}
+		r := do(t, "GET", base+"/api/v1/metrics", nil, "Authorization", "Bearer "+loadSecret)
+		wantStatus(t, r, 200)
+		if !strings.Contains(string(r.Body), "tool_token_metric") {
+			t.Fatalf("pushed metric not listed: %s", r.Body)
+		}
+	})
+
+	t.Run("Loadtest", func(t *testing.T) {
+		r := do(t, "POST", base+"/api/v1/boards", loadBoard("loadtest_value"), ada.headers()...)
+		wantStatus(t, r, 201)
+		id := str(r.JSON(t)["id"])
+		args := []string{"--url", base, "--board", id, "--displays", "2", "--duration", "1s", "--ingest-rate", "100", "--series", "1", "--json"}
+		var out, errb bytes.Buffer
+		if code := loadtestCmd(ctx, args, &out, &errb, envOf()); code == 0 || !strings.Contains(errb.String(), "HTTP 401: the server needs a login; pass --token") {
+			t.Fatalf("loadtest without a token: exit %d\n%s", code, errb.String())
+		}
+		out.Reset()
+		errb.Reset()
+		if code := loadtestCmd(ctx, append(args, "--token", loadSecret), &out, &errb, envOf()); code != 0 {
+			t.Fatalf("loadtest --token: exit %d\n%s\n%s", code, out.String(), errb.String())
+		}
+		var rep loadReport
+		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+			t.Fatal(err)
+		}
+		if rep.Displays.Connected != 2 || rep.Displays.Failed != 0 {
+			t.Fatalf("displays %+v, want 2 connected with the token", rep.Displays)
+		}
+	})
+
+	t.Run("Snapshot", func(t *testing.T) {
+		if findChromium() == "" {
+			t.Fatal("no Chromium on this machine: the snapshot command needs one")
+		}
+		r := do(t, "POST", base+"/api/v1/boards", sampleBoard("snap"), ada.headers()...)
+		wantStatus(t, r, 201)
+		id := str(r.JSON(t)["id"])
+		out := filepath.Join(t.TempDir(), "wall.png")
+		var stdout, errb bytes.Buffer
+		if code := snapshotCmd(ctx, []string{"--url", base, "--board", id, "--out", out}, &stdout, &errb, envOf()); code != 1 || !strings.Contains(errb.String(), "log in first") {
+			t.Fatalf("snapshot without a token: exit %d: %s", code, errb.String())
+		}
+		errb.Reset()
+		if code := snapshotCmd(ctx, []string{"--url", base, "--board", id, "--out", out}, &stdout, &errb, envOf("FLEXBOARD_TOKEN", writeSecret)); code != 0 {
+			t.Fatalf("snapshot with FLEXBOARD_TOKEN: exit %d: %s", code, errb.String())
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := png.DecodeConfig(bytes.NewReader(b)); err != nil {
+			t.Fatalf("snapshot output is not a PNG: %v", err)
+		}
+	})
+
+	t.Run("DemoIncident", func(t *testing.T) {
+		r := do(t, "POST", base+"/api/v1/sources", map[string]any{"name": "Demo", "type": "demo", "enabled": true}, ada.headers()...)
+		wantStatus(t, r, 201)
+		src := str(r.JSON(t)["id"])
+		var out, errb bytes.Buffer
+		if code := demoCmd(ctx, []string{"incident", "traffic-spike", "--url", base, "--token", writeSecret}, &out, &errb); code != 1 ||
+			!strings.Contains(errb.String(), "lets only an admin list sources (HTTP 403): pass --source ID") {
+			t.Fatalf("demo without --source: exit %d\n%s", code, errb.String())
+		}
+		errb.Reset()
+		if code := demoCmd(ctx, []string{"incident", "traffic-spike", "--url", base, "--source", src}, &out, &errb); code != 1 {
+			t.Fatalf("demo without a token: exit %d\n%s", code, errb.String())
+		}
+		errb.Reset()
+		if code := demoCmd(ctx, []string{"incident", "traffic-spike", "--url", base, "--source", src, "--token", writeSecret, "--duration", "10s"}, &out, &errb); code != 0 {
+			t.Fatalf("demo --token: exit %d\n%s", code, errb.String())
+		}
+		if !strings.Contains(out.String(), "incident traffic-spike started") {
+			t.Fatalf("demo output %q", out.String())
+		}
+	})
 }
