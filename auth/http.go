@@ -120,6 +120,12 @@ func (h *Handler) Guard(rules Rules, tokens TokenChecker) fiber.Handler {
 			if token != "" {
 				clearCookie(c)
 			}
+			if rule != &fallback && rule.IsPage() {
+				// A person opening a page gets the sign-in page, which
+				// brings them back here; an API caller gets the 401 below.
+				c.Set(fiber.HeaderCacheControl, "no-store")
+				return c.Redirect(LoginRedirect(c.OriginalURL()), fiber.StatusSeeOther)
+			}
 			return errs.E(errs.Unauthorized, "", "log in first: POST /api/v1/auth/login (your session is missing or has expired)")
 		}
 		if !u.Role.Includes(rule.Min) {

@@ -6,11 +6,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	neturl "net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/flexboard/flexboard/auth"
 	"github.com/flexboard/flexboard/internal/sqlitedb"
@@ -172,6 +174,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 			continue // HEAD is checked as GET; asked as GET below
 		}
 		for _, id := range ids {
+			if id.name == "anonymous" && rule.IsPage() {
+				// A browser without a session is sent to the sign-in page.
+				wantLoginRedirect(t, base+path, path)
+				checked++
+				continue
+			}
 			var body any
 			if rt.Method != "GET" {
 				body = "{}"
@@ -216,6 +224,63 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatalf("only %d routes, %d requests: the route table was not read", len(routes), checked)
 	}
 	t.Logf("%d routes, %d requests checked", len(routes), checked)
+}
+
+// noRedirect is a client that reports redirects instead of following them.
+var noRedirect = &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// wantLoginRedirect asks for url without a session and wants a 303 to the
+// sign-in page coming back to next.
+func wantLoginRedirect(t *testing.T, url, next string, headers ...string) {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	want := "/login?next=" + neturl.QueryEscape(next)
+	if res.StatusCode != 303 || res.Header.Get("Location") != want {
+		t.Errorf("GET %s without a session: %d to %q, want 303 to %q", url, res.StatusCode, res.Header.Get("Location"), want)
+	}
+}
+
+// TestLoginRedirect: under --auth=password a browser without a session (or
+// with an ended one) opening a page is sent to /login?next=<the page>, query
+// included; API routes keep answering 401 JSON; /login itself is served to
+// anyone, and with --auth=none too.
+func TestLoginRedirect(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "fb.db")
+	addUser(t, db, "ada", "admin")
+	base := startWithFlags(t, "--db", db, "--auth", "password")
+	wantLoginRedirect(t, base+"/", "/")
+	wantLoginRedirect(t, base+"/d/abc?fit=cover&variant=wide", "/d/abc?fit=cover&variant=wide")
+	wantLoginRedirect(t, base+"/edit/abc", "/edit/abc")
+	wantLoginRedirect(t, base+"/widgets", "/widgets", "Accept", "text/html")
+	// A session that ended: redirected too.
+	cookie, csrf := login(t, base, "ada")
+	wantStatus(t, do(t, "GET", base+"/", nil, "Cookie", cookie), 200)
+	wantStatus(t, do(t, "POST", base+"/api/v1/auth/logout", nil, "Cookie", cookie, auth.CSRFHeader, csrf), 204)
+	wantLoginRedirect(t, base+"/p/abc", "/p/abc", "Cookie", cookie)
+	// The API and unknown paths keep their 401 JSON.
+	wantError(t, do(t, "GET", base+"/api/v1/boards", nil, "Accept", "text/html"), 401, "unauthorized", "", "log in first")
+	wantError(t, do(t, "GET", base+"//evil.example/", nil), 401, "unauthorized", "", "log in first")
+	// A token is no browser: 401, not a redirect.
+	r := do(t, "GET", base+"/", nil, "Authorization", "Bearer nope")
+	wantStatus(t, r, 401)
+	page := do(t, "GET", base+"/login?next=%2Fedit%2Fabc", nil)
+	wantStatus(t, page, 200)
+	if !strings.Contains(string(page.Body), `id="app"`) {
+		t.Fatalf("/login is not the front end's page: %.300s", page.Body)
+	}
+	open := startInProcess(t, "")
+	wantStatus(t, do(t, "GET", open+"/login", nil), 200)
 }
 
 // createToken makes an API token as admin (an identity with a session) and

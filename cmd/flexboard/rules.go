@@ -28,6 +28,7 @@ func routeRules() auth.Rules {
 		auth.Public(get, "/assets/*", "the front end's scripts and styles, the same for everyone"),
 		auth.Public(get, "/setup/:token", "the first run's setup link: the 256-bit token is the key, valid once for 1 h"),
 		auth.Public(post, "/setup/:token", "the first run's setup link: the 256-bit token is the key, valid once for 1 h"),
+		auth.Public(get, "/login", "the sign-in page (the front end's shell); anonymous page requests are sent there"),
 		auth.Public(get, "/s/:id", "snapshot pages are public by link: the 128-bit id is the key"),
 		auth.View(get, "/"),
 		auth.View(get, "/widgets"),

@@ -221,6 +221,9 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	app.Get("/d/:id", pages.Page)    // a board on a wall display
 	app.Get("/edit/:id", pages.Page) // the board editor
 	app.Get("/p/:id", pages.Page)    // a playlist rotating boards
+
+	// Sign in; with --auth=none the page says there is nothing to sign in to.
+	app.Get(auth.LoginPath, pages.Page)
 	return app, nil
 }
 

@@ -15,9 +15,13 @@ import {
   listTrash,
   purgeBoard,
   restoreBoard,
+  sendToLoginWhenSignedOut,
   serverVersion,
+  signOut,
   trashBoard,
+  whoAmI,
 } from "./lib/api.ts";
+import { loginURL } from "./lib/session.ts";
 import {
   boardExportURL,
   displayURL,
@@ -58,6 +62,7 @@ function viewOfHash(): View {
 
 /** Renders the home page into root. */
 export function renderHome(root: HTMLElement): void {
+  sendToLoginWhenSignedOut();
   const version = h("span", { class: "version", "data-testid": "version", title: "Server version" });
   const content = h("section", { class: "content", id: "content", "aria-live": "polite", "data-state": "loading" });
   const count = h("span", { class: "count", "data-testid": "board-count" });
@@ -437,7 +442,31 @@ export function topbar(version: HTMLElement): HTMLElement {
       h("a", { href: "/", "aria-current": window.location.pathname === "/" ? "page" : null }, "Boards"),
       h("a", { href: "/widgets", "aria-current": window.location.pathname === "/widgets" ? "page" : null }, "Widgets"),
     ),
+    signedInUser(),
   );
+}
+
+/**
+ * Who is signed in, with a Sign out button, under --auth=password; empty
+ * (hidden) with --auth=none or when /auth/me does not answer.
+ */
+function signedInUser(): HTMLElement {
+  const box = h("div", { class: "topuser", "data-testid": "topuser" });
+  whoAmI().then(
+    (me) => {
+      if (me === null || me.auth !== "password" || me.user === null) return;
+      const out = h("button", { type: "button", class: "btn btn-small", "data-testid": "sign-out", title: "End this session" }, "Sign out");
+      out.addEventListener("click", () => {
+        out.disabled = true;
+        const back = () => window.location.assign(loginURL("/"));
+        // Signed out already (401) is as good as signed out now.
+        signOut().then(back, back);
+      });
+      replace(box, h("span", { class: "topuser-name", "data-testid": "user-name", title: `Signed in (${me.user.role})` }, me.user.name), out);
+    },
+    () => undefined,
+  );
+  return box;
 }
 
 // --- thumbnails ---------------------------------------------------------------

@@ -39,6 +39,8 @@ function start(): void {
     const id = decodeURIComponent(path.split("/")[2] || "");
     void import("./playlist.ts").then((m) => m.renderPlaylist(root, id));
   }
+  // Sign in (tiny: loaded with its chunk so a display never carries it).
+  else if (path === "/login" || path === "/login/") void import("./login.ts").then((m) => m.renderLogin(root));
   // The board editor (its chunk brings gridstack, the stage's widgets and ECharts).
   else if (/^\/edit\/[^/]+\/?$/.test(path)) {
     const id = decodeURIComponent(path.split("/")[2] || "");

@@ -2,7 +2,27 @@
 
 import { forgetCSRF, withCSRF } from "./csrf.ts";
 import { ApiError, errorFromResponse } from "./errors.ts";
+import { LOGIN_PATH, loginURL, parseMe, retryAfterSeconds, type Me } from "./session.ts";
 import { boardURL, parseBoardList, parseTemplates, type BoardSummary, type TemplateSummary } from "./boards.ts";
+
+/** Set by pages that send a signed-out person to the sign-in page (see sendToLoginWhenSignedOut). */
+let signInOnUnauthorized = false;
+
+/**
+ * From now on an API answer of 401 (no session, or it ended) takes the
+ * browser to the sign-in page, which comes back here. The board list opts
+ * in; a wall display and the editor do not (a display keeps retrying, an
+ * editor keeps its unsaved changes on screen).
+ */
+export function sendToLoginWhenSignedOut(): void {
+  signInOnUnauthorized = true;
+}
+
+/** Takes the browser to the sign-in page, returning to the current page afterwards. */
+export function goToLogin(): void {
+  if (window.location.pathname === LOGIN_PATH) return;
+  window.location.assign(loginURL(window.location.pathname + window.location.search + window.location.hash));
+}
 
 /** Requests give up after this long: a hung server must end in the error state, not a spinner forever. */
 const TIMEOUT_MS = 15000;
@@ -43,6 +63,7 @@ export async function requestJSON(method: string, path: string, body?: unknown):
       throw new ApiError(`cannot reach the Flexboard server (${reason})`, 0, "network");
     }
     if (res.status === 401 || res.status === 403) forgetCSRF();
+    if (res.status === 401 && signInOnUnauthorized) goToLogin();
     if (!res.ok) throw errorFromResponse(res.status, res.statusText, text);
     if (text.trim() === "") return null;
     try {
@@ -133,4 +154,73 @@ export async function purgeBoard(id: string): Promise<void> {
 /** Imports an export document (GET /boards/{id}/export's answer) as a new board. */
 export async function importBoard(doc: unknown): Promise<BoardAnswer> {
   return asBoard(await requestJSON("POST", "/api/v1/boards/import", doc), "import");
+}
+
+/** Who is signed in: GET /api/v1/auth/me; null when signed out (401) under --auth=password. */
+export async function whoAmI(): Promise<Me | null> {
+  let res: Response;
+  try {
+    res = await fetch("/api/v1/auth/me", { headers: { Accept: "application/json" }, cache: "no-store", credentials: "same-origin" });
+  } catch (err) {
+    throw new ApiError(`cannot reach the Flexboard server (${err instanceof Error && err.message !== "" ? err.message : "network error"})`, 0, "network");
+  }
+  const text = await res.text();
+  if (res.status === 401) return null;
+  if (!res.ok) throw errorFromResponse(res.status, res.statusText, text);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const me = parseMe(body);
+  if (me === null) throw new ApiError("unexpected answer to GET /api/v1/auth/me", res.status, "bad_response");
+  return me;
+}
+
+/** A refused sign-in: the server's message, and how long to wait when rate-limited (429). */
+export class SignInError extends ApiError {
+  /** Seconds until another attempt is heard (Retry-After), 0 when not rate-limited. */
+  readonly retryAfter: number;
+
+  constructor(err: ApiError, retryAfter: number) {
+    super(err.message, err.status, err.code, err.field);
+    this.name = "SignInError";
+    this.retryAfter = retryAfter;
+  }
+}
+
+/** Signs in (POST /api/v1/auth/login); the server sets the session cookie. Refusals throw SignInError. */
+export async function signIn(name: string, password: string): Promise<Me> {
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch("/api/v1/auth/login", {
+      method: "POST",
+      headers: { Accept: "application/json", "Content-Type": "application/json" },
+      body: JSON.stringify({ name, password }),
+      cache: "no-store",
+      credentials: "same-origin",
+    });
+    text = await res.text();
+  } catch (err) {
+    throw new ApiError(`cannot reach the Flexboard server (${err instanceof Error && err.message !== "" ? err.message : "network error"})`, 0, "network");
+  }
+  forgetCSRF(); // a new session has a new token
+  if (!res.ok) throw new SignInError(errorFromResponse(res.status, res.statusText, text), res.status === 429 ? retryAfterSeconds(res.headers.get("Retry-After")) : 0);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  const me = parseMe(body);
+  if (me === null) throw new ApiError("unexpected answer to POST /api/v1/auth/login", res.status, "bad_response");
+  return me;
+}
+
+/** Signs out (POST /api/v1/auth/logout): the session ends and the cookie is cleared. */
+export async function signOut(): Promise<void> {
+  await requestJSON("POST", "/api/v1/auth/logout");
+  forgetCSRF();
 }
