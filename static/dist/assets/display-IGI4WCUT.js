@@ -1,1 +1,0 @@
-import{a,b,c,d,e}from"/assets/chunk-UVEBZDO2.js";import"/assets/chunk-ERJOCYQT.js";import"/assets/chunk-YAX37W5V.js";import"/assets/chunk-4ULWCO4G.js";import"/assets/chunk-3BABFK4G.js";export{a as BoardView,b as DisplayOverlay,d as Watchdog,e as renderDisplay,c as reportToServer};
