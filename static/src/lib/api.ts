@@ -167,6 +167,11 @@ export async function whoAmI(): Promise<Me | null> {
   const text = await res.text();
   if (res.status === 401) return null;
   if (!res.ok) throw errorFromResponse(res.status, res.statusText, text);
+  return meFrom(text, res.status, "GET /api/v1/auth/me");
+}
+
+/** Parses an answer that describes the session; a body that does not is an ApiError "bad_response". */
+function meFrom(text: string, status: number, what: string): Me {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -174,7 +179,7 @@ export async function whoAmI(): Promise<Me | null> {
     body = undefined;
   }
   const me = parseMe(body);
-  if (me === null) throw new ApiError("unexpected answer to GET /api/v1/auth/me", res.status, "bad_response");
+  if (me === null) throw new ApiError(`unexpected answer to ${what}`, status, "bad_response");
   return me;
 }
 
@@ -208,15 +213,7 @@ export async function signIn(name: string, password: string): Promise<Me> {
   }
   forgetCSRF(); // a new session has a new token
   if (!res.ok) throw new SignInError(errorFromResponse(res.status, res.statusText, text), res.status === 429 ? retryAfterSeconds(res.headers.get("Retry-After")) : 0);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  const me = parseMe(body);
-  if (me === null) throw new ApiError("unexpected answer to POST /api/v1/auth/login", res.status, "bad_response");
-  return me;
+  return meFrom(text, res.status, "POST /api/v1/auth/login");
 }
 
 /** Signs out (POST /api/v1/auth/logout): the session ends and the cookie is cleared. */
