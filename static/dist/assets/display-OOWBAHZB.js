@@ -1,1 +1,0 @@
-import{a,b,c,d,e}from"/assets/chunk-J5QGDL7B.js";import"/assets/chunk-ERJOCYQT.js";import"/assets/chunk-ONUMJSWT.js";import"/assets/chunk-PV4JHGEG.js";import"/assets/chunk-ZAWPNYIC.js";export{a as BoardView,b as DisplayOverlay,d as Watchdog,e as renderDisplay,c as reportToServer};
