@@ -8,7 +8,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { launchBrowser, resultsDir, screenshot, startServer, watchPage, apiRequest, pushPoints, openDisplayPage } from "./harness.mjs";
+import { launchBrowser, resultsDir, screenshot, startServer, watchPage, apiRequest, pushPoints, openDisplayPage, createBoardAt } from "./harness.mjs";
 import { decodePNG, encodePNG, Image } from "./png.mjs";
 
 let server;
@@ -33,10 +33,8 @@ function api(method, p, body) {
   return apiRequest(server.url, method, p, body);
 }
 
-async function createBoard(board) {
-  const res = await api("POST", "/api/v1/boards", board);
-  assert.equal(res.status, 201, `POST /api/v1/boards: ${res.text}`);
-  return res.json();
+function createBoard(board) {
+  return createBoardAt(server.url, board);
 }
 
 function push(points) {

@@ -14,7 +14,7 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { apiRequest, launchBrowser, openDisplayPage, screenshot, startServer, watchPage } from "./harness.mjs";
+import { apiRequest, launchBrowser, openDisplayPage, screenshot, startServer, watchPage, createBoardAt } from "./harness.mjs";
 
 let server;
 let browser;
@@ -33,10 +33,8 @@ function api(method, p, body) {
   return apiRequest(server.url, method, p, body);
 }
 
-async function createBoard(body) {
-  const res = await api("POST", "/api/v1/boards", body);
-  assert.equal(res.status, 201, `POST /api/v1/boards: ${res.text}`);
-  return res.json();
+function createBoard(body) {
+  return createBoardAt(server.url, body);
 }
 
 async function getBoard(id) {

@@ -348,6 +348,13 @@ export async function apiRequest(baseURL, method, p, body) {
   return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) };
 }
 
+/** Creates a board (POST /api/v1/boards); throws unless the server answers 201; resolves to the board. */
+export async function createBoardAt(baseURL, board) {
+  const res = await apiRequest(baseURL, "POST", "/api/v1/boards", board);
+  if (res.status !== 201) throw new Error(`POST /api/v1/boards: ${res.status} ${res.text}`);
+  return res.json();
+}
+
 /** Pushes points over the JSON ingest; throws unless the server took them. */
 export async function pushPoints(baseURL, points) {
   const res = await apiRequest(baseURL, "POST", "/api/v1/ingest", { points });

@@ -9,7 +9,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { launchBrowser, resultsDir, screenshot, startServer, watchPage, apiRequest, pushPoints, openDisplayPage } from "./harness.mjs";
+import { launchBrowser, resultsDir, screenshot, startServer, watchPage, apiRequest, pushPoints, openDisplayPage, createBoardAt } from "./harness.mjs";
 
 let server;
 let browser;
@@ -30,10 +30,8 @@ function api(method, p, body) {
   return apiRequest(server.url, method, p, body);
 }
 
-async function createBoard(board) {
-  const res = await api("POST", "/api/v1/boards", board);
-  assert.equal(res.status, 201, `POST /api/v1/boards: ${res.text}`);
-  return res.json();
+function createBoard(board) {
+  return createBoardAt(server.url, board);
 }
 
 function push(points) {
