@@ -27,6 +27,9 @@ const MaxBodyBytes = 4096
 type Handler struct {
 	Service *Service
 	Log     *slog.Logger
+	// Displays checks the display tokens of paired screens; nil: the
+	// server has no screens and such tokens are refused.
+	Displays DisplayChecker
 }
 
 // Register mounts the auth and user endpoints on r (the /api/v1 group).
@@ -106,7 +109,7 @@ func (h *Handler) Guard(rules Rules, tokens TokenChecker) fiber.Handler {
 		if rule.Public {
 			return c.Next()
 		}
-		if bearer, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok {
+		if bearer, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok && !strings.HasPrefix(bearer, DisplayTokenPrefix) {
 			// Not cookie-authenticated, so no CSRF check: a browser never
 			// adds this header by itself.
 			return h.bearer(c, rule, tokens, bearer)
@@ -117,6 +120,14 @@ func (h *Handler) Guard(rules Rules, tokens TokenChecker) fiber.Handler {
 			return err
 		}
 		if u == nil {
+			// A paired screen (or a player with ?token=) has no session:
+			// a person signed in on the same browser comes first.
+			if dt, inQuery := DisplayToken(c); dt != "" {
+				if token != "" {
+					clearCookie(c)
+				}
+				return h.display(c, rule, h.Displays, dt, inQuery)
+			}
 			if token != "" {
 				clearCookie(c)
 			}
@@ -227,6 +238,11 @@ func (h *Handler) startSession(c *fiber.Ctx, u *User, token string, status int) 
 }
 
 func (h *Handler) me(c *fiber.Ctx) error {
+	if d := DisplayOf(c); d != nil {
+		// A paired screen: no user and no CSRF token (it changes nothing).
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.JSON(fiber.Map{"auth": "password", "display": fiber.Map{"id": d.ID, "name": d.Name}})
+	}
 	u := UserOf(c)
 	ss, _ := c.Locals(sessionInfoKey{}).(*Session)
 	if u == nil || ss == nil { // only if mounted without Guard

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -27,8 +28,28 @@ type Rule struct {
 	// Scope, if set, is a token scope that also grants the route, sent as
 	// "Authorization: Bearer <token>" (no session, so no CSRF check).
 	Scope Scope
+	// Display says whether a paired screen's display token may call the
+	// route, and for which board or playlist (zero: it may not).
+	Display DisplayGrant
 	// Why documents a choice that is not obvious (public, or a scope).
 	Why string
+}
+
+// Param returns the value of the path parameter name (":name" in r.Path)
+// in a request path r matches, unescaped; "" if r has no such parameter.
+// The guard runs before routing, so Fiber's c.Params is not set yet.
+func (r Rule) Param(path, name string) string {
+	ps := strings.Split(strings.TrimPrefix(r.Path, "/"), "/")
+	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	for i, p := range ps {
+		if p == ":"+name && i < len(segs) {
+			if v, err := url.PathUnescape(segs[i]); err == nil {
+				return v
+			}
+			return segs[i]
+		}
+	}
+	return ""
 }
 
 // Rules is the authorization table: one Rule per route the server has.

@@ -45,6 +45,8 @@ type identity struct {
 	token   string
 	scope   auth.Scope
 	revoked bool
+	// display: token is a paired screen's display token.
+	display bool
 	cookie  string
 	csrf    string
 }
@@ -140,14 +142,27 @@ func TestAuthorizationMatrix(t *testing.T) {
 	ids := []*identity{{name: "anonymous"}, {name: "vera", role: auth.Viewer}, {name: "ed", role: auth.Editor},
 		{name: "ada", role: auth.Admin}, {name: "ingest-token", token: testIngestToken, scope: auth.ScopeIngest},
 		{name: "read-token", scope: auth.ScopeRead}, {name: "write-token", scope: auth.ScopeWrite},
-		{name: "api-ingest-token", scope: auth.ScopeIngest}, {name: "revoked-token", scope: auth.ScopeWrite, revoked: true}}
+		{name: "api-ingest-token", scope: auth.ScopeIngest}, {name: "revoked-token", scope: auth.ScopeWrite, revoked: true},
+		{name: "display", display: true}, {name: "revoked-display", display: true, revoked: true}}
 	for _, id := range ids {
 		if id.role != "" {
 			id.cookie, id.csrf = login(t, base, id.name)
 		}
 	}
+	// Two paired screens showing a board of their own (the matrix's
+	// requests name other boards), one of them revoked.
+	board := str(do(t, "POST", base+"/api/v1/boards", sampleBoard("Screen board"), ids[2].headers()...).JSON(t)["id"])
 	for _, id := range ids {
-		if id.scope != "" && id.token == "" {
+		if id.display {
+			var sid int64
+			sid, id.token = pairScreen(t, base, ids[2], map[string]any{"kind": "board", "board": board})
+			if id.revoked {
+				wantStatus(t, do(t, "POST", fmt.Sprintf("%s/api/v1/screens/%d/revoke", base, sid), nil, ids[2].headers()...), 200)
+			}
+		}
+	}
+	for _, id := range ids {
+		if id.scope != "" && id.token == "" && !id.display {
 			ada := ids[3]
 			var tid int64
 			tid, id.token = createToken(t, base, ada, id.name, string(id.scope))
@@ -180,6 +195,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 				checked++
 				continue
 			}
+			if id.display && rule.IsPage() {
+				// A screen opening a page not its own (or revoked) is sent
+				// to the pairing page, which shows what it should.
+				want := auth.PairPath
+				if id.revoked {
+					want += "?revoked=1"
+				}
+				wantRedirect(t, base+path, want, id.headers()...)
+				checked++
+				continue
+			}
 			var body any
 			if rt.Method != "GET" {
 				body = "{}"
@@ -187,9 +213,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 			r := do(t, rt.Method, base+path, body, id.headers()...)
 			want := "allowed"
 			switch {
+			case rule.Public && rule.Display.Kind != "" && (!id.display || id.revoked):
+				want = "401" // only for paired screens: checked by the screens handler
 			case rule.Public:
 			case id.revoked:
 				want = "401"
+			case id.display && rule.Display.Kind == auth.DisplayAny:
+			case id.display:
+				want = "403" // not for displays, or another board than its own
 			case id.token != "" && id.scope.Grants(rule.Scope):
 			case id.token != "":
 				want = "403" // a valid token, not one for this route
@@ -220,7 +251,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("routeRules has %s %s, but the server has no such route: remove the rule", r.Method, r.Path)
 		}
 	}
-	if len(routes) < 60 || checked < 9*50 {
+	if len(routes) < 60 || checked < 11*50 {
 		t.Fatalf("only %d routes, %d requests: the route table was not read", len(routes), checked)
 	}
 	t.Logf("%d routes, %d requests checked", len(routes), checked)
@@ -228,6 +259,23 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 // noRedirect is a client that reports redirects instead of following them.
 var noRedirect = &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// wantRedirect asks for url and wants a 303 to location.
+func wantRedirect(t *testing.T, url, location string, headers ...string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 303 || res.Header.Get("Location") != location {
+		t.Errorf("GET %s: %d to %q, want 303 to %q", url, res.StatusCode, res.Header.Get("Location"), location)
+	}
+}
 
 // wantLoginRedirect asks for url without a session and wants a 303 to the
 // sign-in page coming back to next.

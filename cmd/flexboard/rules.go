@@ -32,15 +32,17 @@ func routeRules() auth.Rules {
 		auth.Public(get, "/s/:id", "snapshot pages are public by link: the 128-bit id is the key"),
 		auth.View(get, "/"),
 		auth.View(get, "/widgets"),
-		auth.View(get, "/d/:id"),
-		auth.View(get, "/p/:id"),
+		forDisplay(auth.View(get, "/d/:id"), auth.DisplayBoard, "id", ""),
+		forDisplay(auth.View(get, "/p/:id"), auth.DisplayPlaylist, "id", ""),
 		auth.Edit(get, "/edit/:id"),
+		auth.Public(get, "/pair", "a new screen shows its pairing code here: it has nothing to sign in with"),
+		auth.Edit(get, "/screens"),
 
 		// Login and users.
 		auth.Public(post, "/api/v1/auth/login", "logging in; refused cross-site, rate-limited per address and user"),
 		auth.View(post, "/api/v1/auth/logout"),
 		auth.View(post, "/api/v1/auth/logout-all"),
-		auth.View(get, "/api/v1/auth/me"),
+		forDisplay(auth.View(get, "/api/v1/auth/me"), auth.DisplayAny, "", ""),
 		auth.Administer(get, "/api/v1/users"),
 		auth.Administer(post, "/api/v1/users"),
 		auth.Administer(put, "/api/v1/users/:id"),
@@ -55,14 +57,14 @@ func routeRules() auth.Rules {
 		auth.View(get, "/api/v1/templates"),
 		auth.Edit(post, "/api/v1/boards/import"),
 		auth.Edit(post, "/api/v1/boards/preview"),
-		auth.View(get, "/api/v1/boards/:id"),
+		forDisplay(auth.View(get, "/api/v1/boards/:id"), auth.DisplayBoard, "id", ""),
 		auth.Edit(put, "/api/v1/boards/:id"),
 		auth.Edit(del, "/api/v1/boards/:id"),
 		auth.Edit(post, "/api/v1/boards/:id/restore"),
 		auth.Edit(post, "/api/v1/boards/:id/duplicate"),
 		auth.View(get, "/api/v1/boards/:id/export"),
-		auth.View(get, "/api/v1/boards/:id/render"),
-		auth.View(get, "/api/v1/boards/:id/plan"),
+		forDisplay(auth.View(get, "/api/v1/boards/:id/render"), auth.DisplayBoard, "id", ""),
+		forDisplay(auth.View(get, "/api/v1/boards/:id/plan"), auth.DisplayBoard, "id", ""),
 		auth.View(get, "/api/v1/boards/:id/versions"),
 		auth.View(get, "/api/v1/boards/:id/versions/:rev"),
 		auth.Edit(post, "/api/v1/boards/:id/versions/:rev/restore"),
@@ -72,14 +74,14 @@ func routeRules() auth.Rules {
 		// Playlists.
 		auth.View(get, "/api/v1/playlists"),
 		auth.Edit(post, "/api/v1/playlists"),
-		auth.View(get, "/api/v1/playlists/:id"),
+		forDisplay(auth.View(get, "/api/v1/playlists/:id"), auth.DisplayPlaylist, "id", ""),
 		auth.Edit(put, "/api/v1/playlists/:id"),
 		auth.Edit(del, "/api/v1/playlists/:id"),
 
 		// Snapshots.
 		auth.Edit(post, "/api/v1/boards/:id/snapshots"),
 		auth.View(get, "/api/v1/boards/:id/snapshots"),
-		auth.View(get, "/api/v1/boards/:id/frame"),
+		forDisplay(auth.View(get, "/api/v1/boards/:id/frame"), auth.DisplayBoard, "id", ""),
 		auth.Public(get, "/api/v1/snapshots/:id", "a snapshot is public by link: the 128-bit id is the key"),
 		auth.Edit(del, "/api/v1/snapshots/:id"),
 
@@ -97,9 +99,24 @@ func routeRules() auth.Rules {
 		auth.View(post, "/api/v1/query"),
 		auth.View(get, "/api/v1/metrics"),
 		auth.View(get, "/api/v1/labels"),
-		auth.View(get, "/api/v1/widgets/kinds"),
-		auth.View(post, "/api/v1/displays/log"),
-		auth.View(get, "/api/v1/stream"),
+		forDisplay(auth.View(get, "/api/v1/widgets/kinds"), auth.DisplayAny, "", ""),
+		forDisplay(auth.View(post, "/api/v1/displays/log"), auth.DisplayAny, "", ""),
+		forDisplay(auth.View(get, "/api/v1/stream"), auth.DisplayBoard, "", "board"),
+
+		// Screens: pairing, a screen's own channel, the console.
+		auth.Public(post, "/api/v1/pair", "a new screen asks for a pairing code; pending codes are bounded (screens.MaxPending)"),
+		auth.Public(get, "/api/v1/pair/:secret", "a waiting screen polls with the 256-bit secret it was given: the secret is the key"),
+		displayOnly(get, "/api/v1/screen", "a paired screen's own status"),
+		displayOnly(get, "/api/v1/screen/ws", "a paired screen's control channel (its origin is checked too)"),
+		auth.Edit(get, "/api/v1/screens"),
+		auth.Edit(post, "/api/v1/screens"),
+		auth.Edit(post, "/api/v1/screens/switch"),
+		auth.Edit(post, "/api/v1/screens/restore"),
+		auth.Edit(put, "/api/v1/screens/:id"),
+		auth.Edit(del, "/api/v1/screens/:id"),
+		auth.Edit(post, "/api/v1/screens/:id/revoke"),
+		auth.Edit(post, "/api/v1/screens/:id/reload"),
+		auth.Edit(post, "/api/v1/screens/:id/identify"),
 
 		// Sources: their configuration may hold addresses and credentials.
 		auth.Administer(get, "/api/v1/sources"),
@@ -132,6 +149,23 @@ func withTokenScopes(rs auth.Rules) auth.Rules {
 		}
 	}
 	return rs
+}
+
+// forDisplay lets a paired screen's display token call r: any display
+// (kind auth.DisplayAny), or one whose target is the board or playlist
+// named by the path parameter param or the query value query.
+func forDisplay(r auth.Rule, kind, param, query string) auth.Rule {
+	r.Display = auth.DisplayGrant{Kind: kind, Param: param, Query: query}
+	return r
+}
+
+// displayOnly is a route only paired screens call. The guard lets it
+// through (with --auth=none there is no guard), and the screens handler
+// checks the display token itself: 401 without one, or a revoked one.
+func displayOnly(method, path, what string) auth.Rule {
+	r := auth.Public(method, path, what+": the screens handler checks the display token itself, in every auth mode")
+	r.Display = auth.DisplayGrant{Kind: auth.DisplayAny}
+	return r
 }
 
 func withWhy(r auth.Rule, why string) auth.Rule {

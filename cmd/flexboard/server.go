@@ -16,6 +16,7 @@ import (
 	"github.com/flexboard/flexboard/boards"
 	"github.com/flexboard/flexboard/internal/httpx"
 	"github.com/flexboard/flexboard/internal/sqlitedb"
+	"github.com/flexboard/flexboard/screens"
 	"github.com/flexboard/flexboard/static"
 	"github.com/flexboard/flexboard/stream"
 	"github.com/flexboard/flexboard/stream/sources"
@@ -159,13 +160,14 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	}))
 	app.Use(httpx.RequestLog(log))
 	ingestToken := cfg.IngestToken
+	screenSvc := screens.NewService(screens.NewSQLiteStore(db), screenTargets(boards.NewSQLiteStore(db)), log, nil)
 	var authH *auth.Handler
 	if authSvc != nil {
 		rules := routeRules()
 		if err := rules.Validate(); err != nil {
 			return nil, err
 		}
-		authH = &auth.Handler{Service: authSvc, Log: log}
+		authH = &auth.Handler{Service: authSvc, Log: log, Displays: displayGrants(screenSvc, boards.NewSQLiteStore(db))}
 		// The guard checks the ingest token (as a token with the ingest
 		// scope), so an editor's session may push too, and the admin-made
 		// API tokens (fbt_…).
@@ -203,6 +205,11 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	(&stream.DisplayLogHandler{Log: log}).Register(api)
 	(&stream.StreamHandler{Hub: hub, AllowedOrigins: cfg.AllowedOrigins}).Register(api)
 	(&sources.Handler{Store: sources.NewSQLiteStore(db), Manager: manager, Log: log}).Register(api)
+	// Fiber's Shutdown does not close hijacked websockets: the screens'
+	// control channels are closed (GoingAway) once it returns.
+	app.Hooks().OnShutdown(func() error { screenSvc.Shutdown(); return nil })
+	(&screens.Handler{Service: screenSvc, Log: log,
+		OriginAllowed: func(o, host string) bool { return stream.OriginAllowed(o, host, cfg.AllowedOrigins) }}).Register(api)
 	if authH != nil {
 		authH.Register(api)
 		authH.RegisterPages(app)
@@ -221,6 +228,8 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	app.Get("/d/:id", pages.Page)    // a board on a wall display
 	app.Get("/edit/:id", pages.Page) // the board editor
 	app.Get("/p/:id", pages.Page)    // a playlist rotating boards
+	app.Get("/pair", pages.Page)     // a new screen shows its pairing code
+	app.Get("/screens", pages.Page)  // the screens console
 
 	// Sign in; with --auth=none the page says there is nothing to sign in to.
 	app.Get(auth.LoginPath, pages.Page)

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/flexboard/flexboard/auth"
+	"github.com/flexboard/flexboard/boards"
+	"github.com/flexboard/flexboard/internal/errs"
+	"github.com/flexboard/flexboard/screens"
+)
+
+// screenTargets checks that what a screen is told to show exists: the
+// board (and its variant or wall profile) or the playlist.
+func screenTargets(store *boards.SQLiteStore) screens.Checker {
+	return func(ctx context.Context, t screens.Target) error {
+		switch t.Kind {
+		case screens.KindBoard, screens.KindWall:
+			b, err := store.FindBoardByID(ctx, t.Board)
+			if errs.CodeOf(err) == errs.NotFound {
+				return errs.Invalidf("target.board", "%s", err.Error())
+			}
+			if err != nil {
+				return err
+			}
+			if t.Variant != "" && !slices.ContainsFunc(b.Variants, func(v boards.Variant) bool { return v.Name == t.Variant }) {
+				names := make([]string, len(b.Variants))
+				for i, v := range b.Variants {
+					names[i] = v.Name
+				}
+				return errs.Invalidf("target.variant", "board %q has no variant %q: it has %s", b.Name, t.Variant, strings.Join(names, ", "))
+			}
+			if t.Kind == screens.KindWall && !strings.Contains(t.Wall, "x") &&
+				!slices.ContainsFunc(b.Walls, func(w boards.WallProfile) bool { return w.Name == t.Wall }) {
+				return errs.Invalidf("target.wall", "board %q has no wall profile %q: name one of its profiles or give columns x rows, e.g. 3x2", b.Name, t.Wall)
+			}
+		case screens.KindPlaylist:
+			_, err := store.FindPlaylistByID(ctx, t.Playlist)
+			if errs.CodeOf(err) == errs.NotFound {
+				return errs.Invalidf("target.playlist", "%s", err.Error())
+			}
+			return err
+		}
+		return nil
+	}
+}
+
+// displayGrants authenticates a display token for the guard: a paired
+// screen may read its target's board, or its playlist and the playlist's
+// boards — nothing else.
+func displayGrants(svc *screens.Service, store *boards.SQLiteStore) auth.DisplayChecker {
+	return func(ctx context.Context, token string) (*auth.Display, error) {
+		sc, err := svc.Authenticate(ctx, token)
+		if err != nil || sc == nil {
+			return nil, err
+		}
+		d := &auth.Display{ID: sc.ID, Name: sc.Name, Boards: []string{}, Playlists: []string{}}
+		t := sc.Target
+		switch t.Kind {
+		case screens.KindBoard, screens.KindWall:
+			d.Boards = append(d.Boards, t.Board)
+		case screens.KindPlaylist:
+			d.Playlists = append(d.Playlists, t.Playlist)
+			p, err := store.FindPlaylistByID(ctx, t.Playlist)
+			if err != nil && errs.CodeOf(err) != errs.NotFound {
+				return nil, fmt.Errorf("screen %d: its playlist: %w", sc.ID, err)
+			}
+			if p != nil {
+				for _, it := range p.Items {
+					d.Boards = append(d.Boards, it.Board)
+				}
+			}
+		}
+		return d, nil
+	}
+}
