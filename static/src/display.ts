@@ -18,6 +18,7 @@ import { displayOptions, fetchPlan, type DisplayOptions, type Plan } from "./lib
 import { fetchRender, type RenderAnswer } from "./lib/render.ts";
 import { backoffDelay, type StreamStatus, type WidgetFrame } from "./lib/stream.ts";
 import { HEAP_CAP_BYTES, reloadReason, WATCHDOG_INTERVAL_MS } from "./lib/watchdog.ts";
+import { countWatchdogReload } from "./lib/screen.ts";
 import { ShareDialog } from "./share.ts";
 import { Stage } from "./stage.ts";
 import { atFromQuery, TimeTravel } from "./timetravel.ts";
@@ -437,7 +438,10 @@ export class Watchdog {
 
   constructor(
     private readonly view: () => BoardView | null,
-    private readonly reload: () => void = () => window.location.reload(),
+    private readonly reload: () => void = () => {
+      countWatchdogReload(); // the screens console shows how often
+      window.location.reload();
+    },
   ) {
     this.timer = setInterval(() => void this.check(), WATCHDOG_INTERVAL_MS);
     void this.sendPending();

@@ -440,6 +440,7 @@ export function topbar(version: HTMLElement): HTMLElement {
       "nav",
       { class: "topnav" },
       h("a", { href: "/", "aria-current": window.location.pathname === "/" ? "page" : null }, "Boards"),
+      h("a", { href: "/screens", "aria-current": window.location.pathname === "/screens" ? "page" : null }, "Screens"),
       h("a", { href: "/widgets", "aria-current": window.location.pathname === "/widgets" ? "page" : null }, "Widgets"),
     ),
     signedInUser(),

@@ -22,6 +22,11 @@ function renderNotFound(root: HTMLElement): void {
   );
 }
 
+/** A paired screen showing a board or playlist keeps its control channel open (lib/screen.ts). */
+function startScreenAgent(): void {
+  void import("./lib/screen.ts").then((m) => m.startAgent());
+}
+
 function start(): void {
   const root = document.getElementById("app");
   if (!root) return;
@@ -33,12 +38,17 @@ function start(): void {
   else if (/^\/d\/[^/]+\/?$/.test(path)) {
     const id = decodeURIComponent(path.split("/")[2] || "");
     void import("./display.ts").then((m) => m.renderDisplay(root, id));
+    startScreenAgent();
   }
   // A playlist: boards rotated in kiosk mode (its chunk shares the display's).
   else if (/^\/p\/[^/]+\/?$/.test(path)) {
     const id = decodeURIComponent(path.split("/")[2] || "");
     void import("./playlist.ts").then((m) => m.renderPlaylist(root, id));
+    startScreenAgent();
   }
+  // A new screen pairs here (tiny: no ECharts); the screens console.
+  else if (path === "/pair" || path === "/pair/") void import("./pair.ts").then((m) => m.renderPair(root));
+  else if (path === "/screens" || path === "/screens/") void import("./screens.ts").then((m) => m.renderScreens(root));
   // Sign in (tiny: loaded with its chunk so a display never carries it).
   else if (path === "/login" || path === "/login/") void import("./login.ts").then((m) => m.renderLogin(root));
   // The board editor (its chunk brings gridstack, the stage's widgets and ECharts).

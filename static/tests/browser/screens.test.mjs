@@ -1,0 +1,220 @@
+// Issue 9, unattended displays, on the real binary with --auth=password:
+// a screen opens /pair and shows a code; an editor enters it in the screens
+// console and picks a board; the screen shows it, live, without anyone
+// signing in on it. Identify flashes its name. "Switch every screen" moves
+// three open displays to one board and "restore" puts each back. Revoke:
+// the screen shows "revoked — pair again" (and a new code) within 10 s.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { apiRequest, launchBrowser, screenshot, startServer, watchPage } from "./harness.mjs";
+
+const PASSWORD = "correct horse battery staple";
+const INGEST = "screens-test-ingest-token";
+
+let server;
+let consoleBrowser;
+const walls = [];
+let session = { cookie: "", csrf: "" };
+
+before(async () => {
+  server = await startServer({ name: "screens", args: ["--auth=password", "--demo=false", `--ingest-token=${INGEST}`] });
+  const m = server.output().match(/link=(http:\/\/\S+\/setup\/\S+)/);
+  assert.ok(m, `no setup link printed:\n${server.output()}`);
+  const made = await apiRequest("", "POST", m[1], { name: "ed", password: PASSWORD });
+  assert.equal(made.status, 201, made.text);
+  const login = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ name: "ed", password: PASSWORD }),
+  });
+  assert.equal(login.status, 200);
+  session = { cookie: login.headers.get("set-cookie").split(";")[0], csrf: (await login.json()).csrf_token };
+  consoleBrowser = await launchBrowser({ width: 1400, height: 900 });
+  for (let i = 0; i < 3; i++) walls.push(await launchBrowser({ width: 960, height: 540 }));
+});
+
+after(async () => {
+  for (const w of walls) await w.close();
+  await consoleBrowser?.close();
+  await server?.stop();
+});
+
+/** An API call as the signed-in editor. */
+async function api(method, p, body) {
+  const res = await fetch(server.url + p, {
+    method,
+    headers: { Cookie: session.cookie, "X-CSRF-Token": session.csrf, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, text, json: () => JSON.parse(text) };
+}
+
+async function push(points) {
+  const res = await fetch(`${server.url}/api/v1/ingest`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${INGEST}` },
+    body: JSON.stringify({ points }),
+  });
+  assert.ok(res.ok, `ingest: ${res.status}`);
+}
+
+function board(name, metric) {
+  return {
+    name,
+    widgets: [
+      { id: "title", kind: "text", title: "", config: { markdown: `# ${name}` } },
+      { id: "v", kind: "stat", title: `${name} value`, config: { decimals: 0, sparkline: "off", compare: "off" }, queries: [{ metric }] },
+    ],
+    variants: [
+      {
+        name: "16:9",
+        canvas: { width: 1920, height: 1080 },
+        grid: { columns: 48, rows: 27 },
+        placements: [
+          { widget: "title", x: 0, y: 0, w: 48, h: 6 },
+          { widget: "v", x: 0, y: 6, w: 24, h: 21 },
+        ],
+      },
+    ],
+  };
+}
+
+async function makeBoard(name, metric) {
+  const r = await api("POST", "/api/v1/boards", board(name, metric));
+  assert.equal(r.status, 201, r.text);
+  return r.json().id;
+}
+
+/** The stat value a display page shows. */
+const statValue = (page) => page.evaluate(() => document.querySelector('[data-testid="stat-value"]')?.textContent || "");
+
+/** Waits until a wall is on board id, drawn and live. */
+async function onBoard(page, id) {
+  await page.waitForURL((u) => u.pathname === `/d/${id}`, { timeout: 10000 });
+  await page.waitForSelector('[data-testid="display"][data-revision] .fb-widget');
+  await page.waitForFunction(() => document.querySelector('[data-testid="display"] .fb-stage-box')?.getAttribute("data-stream") === "live");
+}
+
+/** A wall's 401s after it is revoked are on purpose. */
+const wallExpected = { allowHTTPErrors: [/\/api\/v1\/screen$/, /\/api\/v1\/screen\?/], allowConsole: [/status of 401/, /WebSocket/] };
+
+test("pair a screen from the console, it shows live data; identify; switch every screen and restore; revoke", async () => {
+  const lobby = await makeBoard("Lobby", "screens_lobby");
+  const shop = await makeBoard("Shop", "screens_shop");
+  const incident = await makeBoard("Incident", "screens_incident");
+  await push([{ metric: "screens_lobby", value: 111 }, { metric: "screens_shop", value: 222 }, { metric: "screens_incident", value: 999 }]);
+  const pusher = setInterval(() => void push([{ metric: "screens_lobby", value: 111 }, { metric: "screens_shop", value: 222 }, { metric: "screens_incident", value: 999 }]).catch(() => undefined), 1000);
+  try {
+    // The console, signed in as a person would.
+    const ed = await consoleBrowser.newPage();
+    await ed.addInitScript(() => {
+      window.confirm = () => true; // the console asks before switching and revoking
+    });
+    // Expected: the sign-in page's 401 before signing in, the wrong code's 404.
+    const edWatch = watchPage(ed, { allowHTTPErrors: [/\/api\/v1\/auth\/me$/, /\/api\/v1\/screens$/], allowConsole: [/status of 40[14]/] });
+    await ed.goto(`${server.url}/screens`);
+    await ed.waitForSelector("#login-name");
+    await ed.fill("#login-name", "ed");
+    await ed.fill("#login-password", PASSWORD);
+    await ed.click('[data-testid="login-submit"]');
+    await ed.waitForSelector('[data-testid="no-screens"]');
+    await screenshot(ed, "screens-console-empty");
+
+    // Wall A: nobody signs in on it; it shows a code.
+    const pages = [];
+    const watches = [];
+    for (const w of walls) {
+      const p = await w.newPage();
+      watches.push(watchPage(p, wallExpected));
+      pages.push(p);
+    }
+    const [a, b, c] = pages;
+    await a.goto(`${server.url}/pair`);
+    await a.waitForSelector('[data-testid="pair-code"]');
+    const codeA = await a.textContent('[data-testid="pair-code"]');
+    assert.match(codeA, /^[A-Z2-9]{3}-[A-Z2-9]{3}$/);
+    await screenshot(a, "screens-pair-code");
+
+    // A wrong code is refused beside the field; the right one pairs.
+    await ed.fill('[data-testid="pair-code-input"]', "AAA-AAA");
+    await ed.fill('[data-testid="pair-name"]', "Wall A");
+    await ed.selectOption('[data-testid="pair-target"]', `board:${lobby}`);
+    await ed.click('[data-testid="pair-submit"]');
+    await ed.waitForFunction(() => (document.querySelector('[data-testid="pair-error-code"]')?.textContent || "").includes("no screen is waiting"));
+    await ed.fill('[data-testid="pair-code-input"]', codeA.toLowerCase());
+    await ed.click('[data-testid="pair-submit"]');
+    await onBoard(a, lobby);
+    await a.waitForFunction(() => document.querySelector('[data-testid="stat-value"]')?.textContent === "111");
+    await screenshot(a, "screens-wall-a-live");
+    // The console lists it online, with its browser.
+    await ed.waitForFunction(() => document.querySelector('[data-testid="screen-row"] [data-testid="screen-state"]')?.textContent === "Online");
+    const rowText = await ed.textContent('[data-testid="screen-row"]');
+    assert.match(rowText, /Wall A/);
+    assert.match(rowText, /Chrom\w* \d+ on Linux/);
+
+    // Identify: its name over the board.
+    await ed.click('[data-testid="screen-row"] [data-testid="screen-identify-btn"]');
+    await a.waitForSelector('[data-testid="screen-identify"]', { timeout: 10000 });
+    assert.equal(await a.textContent(".screen-identify-name"), "Wall A");
+    await screenshot(a, "screens-identify");
+
+    // Walls B and C pair the same way (through the API this time), one
+    // on the lobby, one on the shop board, C in group "Ops".
+    const pairAs = async (page, name, target, group = "") => {
+      await page.goto(`${server.url}/pair`);
+      await page.waitForSelector('[data-testid="pair-code"]');
+      const code = await page.textContent('[data-testid="pair-code"]');
+      const r = await api("POST", "/api/v1/screens", { code, name, group, target });
+      assert.equal(r.status, 201, r.text);
+      return r.json().id;
+    };
+    await pairAs(b, "Wall B", { kind: "board", board: lobby });
+    await pairAs(c, "Wall C", { kind: "board", board: shop }, "Ops");
+    await onBoard(b, lobby);
+    await onBoard(c, shop);
+    await c.waitForFunction(() => document.querySelector('[data-testid="stat-value"]')?.textContent === "222");
+    await ed.waitForFunction(() => document.querySelectorAll('[data-testid="screen-row"][data-state="online"]').length === 3, null, { timeout: 10000 });
+
+    // A display token reads only its board: not another's.
+    const other = await a.evaluate(async (id) => (await fetch(`/api/v1/boards/${id}`)).status, shop);
+    assert.equal(other, 403);
+
+    // Switch every screen to the incident board.
+    await ed.selectOption('[data-testid="switch-target"]', `board:${incident}`);
+    await ed.click('[data-testid="switch-all"]');
+    await Promise.all(pages.map((p) => onBoard(p, incident)));
+    for (const p of pages) await p.waitForFunction(() => document.querySelector('[data-testid="stat-value"]')?.textContent === "999");
+    await ed.waitForFunction(() => document.querySelectorAll('[data-testid="screen-switched"]').length === 3);
+    await screenshot(ed, "screens-console-switched");
+    await screenshot(b, "screens-wall-b-switched");
+
+    // Restore: each goes back to what it showed.
+    await ed.click('[data-testid="restore-all"]');
+    await Promise.all([onBoard(a, lobby), onBoard(b, lobby), onBoard(c, shop)]);
+    await c.waitForFunction(() => document.querySelector('[data-testid="stat-value"]')?.textContent === "222");
+    await ed.waitForFunction(() => document.querySelectorAll('[data-testid="screen-switched"]').length === 0);
+
+    // Revoke wall A: "revoked — pair again" within 10 s, with a new code.
+    const rowA = ed.locator('[data-testid="screen-row"]', { hasText: "Wall A" });
+    await rowA.locator('[data-testid="screen-revoke"]').click();
+    await a.waitForSelector('[data-testid="pair-revoked"]', { timeout: 10000 });
+    assert.match(await a.textContent('[data-testid="pair-revoked"]'), /Revoked — pair again/);
+    await a.waitForSelector('[data-testid="pair-code"]');
+    assert.notEqual(await a.textContent('[data-testid="pair-code"]'), codeA);
+    await screenshot(a, "screens-revoked");
+    await ed.waitForFunction(() => [...document.querySelectorAll('[data-testid="screen-row"]')].some((r) => r.getAttribute("data-state") === "revoked"));
+    await screenshot(ed, "screens-console-revoked");
+    // Its token reads nothing any more.
+    const revokedStatus = await a.evaluate(async (id) => (await fetch(`/api/v1/boards/${id}/render`)).status, lobby);
+    assert.ok(revokedStatus === 401 || revokedStatus === 403, `revoked screen read its old board: ${revokedStatus}`);
+
+    edWatch.check();
+    watches[1].check();
+    watches[2].check();
+    for (const w of [consoleBrowser, ...walls]) assert.deepEqual(w.foreignRequests, []);
+  } finally {
+    clearInterval(pusher);
+  }
+});
