@@ -1,1 +1,0 @@
-import{a,b,c,d,e}from"/assets/chunk-LL4WHWAT.js";import"/assets/chunk-ERJOCYQT.js";import"/assets/chunk-35FLGB63.js";import"/assets/chunk-6BWKDNZG.js";import"/assets/chunk-SNDGP5CG.js";export{a as BoardView,b as DisplayOverlay,d as Watchdog,e as renderDisplay,c as reportToServer};
