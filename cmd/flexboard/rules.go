@@ -35,6 +35,7 @@ func routeRules() auth.Rules {
 		auth.View(get, "/d/:id"),
 		auth.View(get, "/p/:id"),
 		auth.Edit(get, "/edit/:id"),
+		auth.Administer(get, "/admin"),
 
 		// Login and users.
 		auth.Public(post, "/api/v1/auth/login", "logging in; refused cross-site, rate-limited per address and user"),

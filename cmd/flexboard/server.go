@@ -221,6 +221,7 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	app.Get("/d/:id", pages.Page)    // a board on a wall display
 	app.Get("/edit/:id", pages.Page) // the board editor
 	app.Get("/p/:id", pages.Page)    // a playlist rotating boards
+	app.Get("/admin", pages.Page)    // users and API tokens (admins); with --auth=none it says there are none
 
 	// Sign in; with --auth=none the page says there is nothing to sign in to.
 	app.Get(auth.LoginPath, pages.Page)
