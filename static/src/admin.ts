@@ -156,7 +156,7 @@ function fieldError(el: HTMLElement, input: HTMLElement | null, label: string, e
 function showAdmin(body: HTMLElement, me: string): void {
   body.setAttribute("data-state", "ready");
   const usersTab = h("button", { type: "button", class: "admin-tab", role: "tab", id: "tab-users", "aria-controls": "panel-users", "data-testid": "tab-users" }, "Users", h("span", { class: "count count-inline", "data-testid": "user-count" }));
-  const tokensTab = h("button", { type: "button", class: "admin-tab", role: "tab", id: "tab-tokens", "aria-controls": "panel-tokens", "data-testid": "tab-tokens" }, "API tokens", h("span", { class: "count count-inline", "data-testid": "token-count" }));
+  const tokensTab = h("button", { type: "button", class: "admin-tab", role: "tab", id: "tab-tokens", "aria-controls": "panel-tokens", "data-testid": "tab-tokens" }, "API tokens", h("span", { class: "count count-inline", "data-testid": "token-count", title: "Tokens in use (not revoked)" }));
   const usersPanel = h("section", { class: "admin-panel", role: "tabpanel", id: "panel-users", "aria-labelledby": "tab-users", "data-testid": "users" });
   const tokensPanel = h("section", { class: "admin-panel", role: "tabpanel", id: "panel-tokens", "aria-labelledby": "tab-tokens", "data-testid": "tokens" });
   replace(body, h("div", { class: "admin-tabs", role: "tablist" }, usersTab, tokensTab), usersPanel, tokensPanel);
@@ -196,7 +196,7 @@ function roleSelect(value: string, attrs: Record<string, string>): HTMLSelectEle
 
 function usersSection(panel: HTMLElement, me: string, count: HTMLElement): void {
   let minPassword = DEFAULT_MIN_PASSWORD;
-  const list = h("div", { class: "panel admin-list", "data-testid": "user-list", "aria-live": "polite" }, h("div", { class: "loading" }, h("span", { class: "spinner", "aria-hidden": "true" }), "Loading users…"));
+  const list = h("div", { class: "admin-box admin-list", "data-testid": "user-list", "aria-live": "polite" }, h("div", { class: "loading" }, h("span", { class: "spinner", "aria-hidden": "true" }), "Loading users…"));
 
   // The add form: the password's minimum is said before anyone types.
   const name = h("input", { class: "input", id: "user-name", autocomplete: "off", autocapitalize: "none", spellcheck: "false", maxlength: 64, "aria-describedby": "user-name-error", "data-testid": "new-user-name" });
@@ -217,7 +217,7 @@ function usersSection(panel: HTMLElement, me: string, count: HTMLElement): void 
   sayMin();
   const form = h(
     "form",
-    { class: "panel admin-form", novalidate: true, "data-testid": "add-user-form" },
+    { class: "admin-box admin-form", novalidate: true, "data-testid": "add-user-form" },
     h("h2", { class: "admin-form-title" }, "Add a user"),
     h(
       "div",
@@ -422,7 +422,7 @@ function resetPasswordDialog(u: AdminUser, isMe: boolean, minPassword: number): 
 // --- API tokens --------------------------------------------------------------------
 
 function tokensSection(panel: HTMLElement, count: HTMLElement): void {
-  const list = h("div", { class: "panel admin-list", "data-testid": "token-list", "aria-live": "polite" }, h("div", { class: "loading" }, h("span", { class: "spinner", "aria-hidden": "true" }), "Loading tokens…"));
+  const list = h("div", { class: "admin-box admin-list", "data-testid": "token-list", "aria-live": "polite" }, h("div", { class: "loading" }, h("span", { class: "spinner", "aria-hidden": "true" }), "Loading tokens…"));
   const name = h("input", { class: "input", id: "token-name", autocomplete: "off", maxlength: 64, placeholder: "agent on web-1", "aria-describedby": "token-name-error", "data-testid": "new-token-name" });
   const nameErr = h("p", { class: "field-error", id: "token-name-error", "data-testid": "new-token-name-error" });
   const scopesErr = h("p", { class: "field-error", id: "token-scopes-error", "data-testid": "new-token-scopes-error" });
@@ -438,7 +438,7 @@ function tokensSection(panel: HTMLElement, count: HTMLElement): void {
   const submit = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "create-token" }, "Create token");
   const form = h(
     "form",
-    { class: "panel admin-form", novalidate: true, "data-testid": "create-token-form" },
+    { class: "admin-box admin-form", novalidate: true, "data-testid": "create-token-form" },
     h("h2", { class: "admin-form-title" }, "Create an API token"),
     h("p", { class: "field-hint admin-form-lead" }, "For scripts and agents, sent as ", h("code", null, "Authorization: Bearer fbt_…"), ". A token never has an admin's rights; its secret is shown once."),
     h(
