@@ -92,7 +92,8 @@ func TokenOf(c *fiber.Ctx) *APIToken {
 }
 
 // Guard is the one middleware that applies rules to every request:
-// anonymous → 401, a role too low → 403, a cookie-authenticated change
+// anonymous → 401 (a page: 303 to the sign-in page), a role too low → 403
+// (a page a browser asked for as HTML: a 403 page saying why), a cookie-authenticated change
 // without its CSRF token or from another site → 403; a bearer token
 // (tokens) unknown or revoked → 401, without a scope the rule grants → 403.
 // A request that
@@ -140,6 +141,11 @@ func (h *Handler) Guard(rules Rules, tokens TokenChecker) fiber.Handler {
 			return errs.E(errs.Unauthorized, "", "log in first: POST /api/v1/auth/login (your session is missing or has expired)")
 		}
 		if !u.Role.Includes(rule.Min) {
+			if rule != &fallback && rule.IsPage() && wantsHTML(c) {
+				// A person following a link gets a page that says why, not
+				// the API's JSON.
+				return h.forbiddenPage(c, u, rule.Min)
+			}
 			return errs.E(errs.Forbidden, "", "%s %s needs the %s role; %s is %s", c.Method(), c.Path(), rule.Min, u.Name, u.Role)
 		}
 		if unsafeMethod(c.Method()) {
@@ -276,7 +282,9 @@ func (h *Handler) listUsers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"users": us})
+	// The password minimum comes along, so a form can say it before a
+	// person types.
+	return c.JSON(fiber.Map{"users": us, "min_password_length": MinPasswordLength})
 }
 
 func (h *Handler) createUser(c *fiber.Ctx) error {
@@ -328,6 +336,41 @@ func (h *Handler) deleteUser(c *fiber.Ctx) error {
 	}
 	h.Log.Info("user deleted", "id", id, "by", UserOf(c).Name)
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// wantsHTML reports whether the request is a browser's navigation: its
+// Accept header names text/html (curl and API clients send */* or JSON).
+func wantsHTML(c *fiber.Ctx) bool {
+	return strings.Contains(c.Get(fiber.HeaderAccept), "text/html")
+}
+
+// forbiddenTemplate is the 403 page of a signed-in person whose role is too
+// low for a page: plain, no script, styled inline like the setup page.
+var forbiddenTemplate = template.Must(template.New("forbidden").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Not allowed · Flexboard</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;background:#111217;color:#d8d9e3;margin:0;padding:48px 16px}
+main{max-width:520px;margin:0 auto}h1{color:#f0f1f6;font-size:24px;margin:0 0 12px}code{font-family:ui-monospace,monospace}
+a{display:inline-block;margin:16px 12px 0 0;padding:6px 14px;border-radius:4px;border:1px solid #3b4150;color:#d8d9e3;text-decoration:none}
+a.primary{background:#3d71d9;border-color:#3d71d9;color:#fff}.hint{color:#9a9db0}</style></head>
+<body><main data-testid="forbidden"><h1>This page needs the {{.Need}} role</h1>
+<p>You are signed in as <strong>{{.Name}}</strong>, with the {{.Role}} role, and <code>{{.Path}}</code> is for {{.Need}}s only.</p>
+<p class="hint">Ask an admin to change your role, or sign in as someone else.</p>
+<a class="primary" href="/">Go to the board list</a><a href="{{.Login}}">Sign in as someone else</a>
+</main></body></html>`))
+
+// forbiddenPage answers 403 with forbiddenTemplate.
+func (h *Handler) forbiddenPage(c *fiber.Ctx, u *User, need Role) error {
+	var b strings.Builder
+	err := forbiddenTemplate.Execute(&b, map[string]any{"Name": u.Name, "Role": string(u.Role), "Need": string(need),
+		"Path": c.Path(), "Login": LoginRedirect(c.OriginalURL())})
+	if err != nil {
+		return fmt.Errorf("render forbidden page: %w", err)
+	}
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Type("html", "utf-8")
+	return c.Status(fiber.StatusForbidden).SendString(b.String())
 }
 
 // setupTemplate is the first run's page: a plain form, no script, styled

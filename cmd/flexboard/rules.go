@@ -37,6 +37,7 @@ func routeRules() auth.Rules {
 		auth.Edit(get, "/edit/:id"),
 		auth.Public(get, "/pair", "a new screen shows its pairing code here: it has nothing to sign in with"),
 		auth.Edit(get, "/screens"),
+		auth.Administer(get, "/admin"),
 
 		// Login and users.
 		auth.Public(post, "/api/v1/auth/login", "logging in; refused cross-site, rate-limited per address and user"),

@@ -230,6 +230,7 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	app.Get("/p/:id", pages.Page)    // a playlist rotating boards
 	app.Get("/pair", pages.Page)     // a new screen shows its pairing code
 	app.Get("/screens", pages.Page)  // the screens console
+	app.Get("/admin", pages.Page)    // users and API tokens (admins); with --auth=none it says there are none
 
 	// Sign in; with --auth=none the page says there is nothing to sign in to.
 	app.Get(auth.LoginPath, pages.Page)

@@ -431,31 +431,36 @@ function cssEscape(s: string): string {
 
 /** The bar at the top of every page: the product mark, the server version, the page links. */
 export function topbar(version: HTMLElement): HTMLElement {
+  const nav = h(
+    "nav",
+    { class: "topnav" },
+    h("a", { href: "/", "aria-current": window.location.pathname === "/" ? "page" : null }, "Boards"),
+    h("a", { href: "/screens", "aria-current": window.location.pathname === "/screens" ? "page" : null }, "Screens"),
+    h("a", { href: "/widgets", "aria-current": window.location.pathname === "/widgets" ? "page" : null }, "Widgets"),
+  );
   return h(
     "header",
     { class: "topbar" },
     h("a", { class: "brand", href: "/" }, logo(), h("span", { class: "brand-name" }, "Flexboard")),
     version,
-    h(
-      "nav",
-      { class: "topnav" },
-      h("a", { href: "/", "aria-current": window.location.pathname === "/" ? "page" : null }, "Boards"),
-      h("a", { href: "/screens", "aria-current": window.location.pathname === "/screens" ? "page" : null }, "Screens"),
-      h("a", { href: "/widgets", "aria-current": window.location.pathname === "/widgets" ? "page" : null }, "Widgets"),
-    ),
-    signedInUser(),
+    nav,
+    signedInUser(nav),
   );
 }
 
 /**
  * Who is signed in, with a Sign out button, under --auth=password; empty
- * (hidden) with --auth=none or when /auth/me does not answer.
+ * (hidden) with --auth=none or when /auth/me does not answer. An admin also
+ * gets the Admin link (users and API tokens) in nav.
  */
-function signedInUser(): HTMLElement {
+function signedInUser(nav: HTMLElement): HTMLElement {
   const box = h("div", { class: "topuser", "data-testid": "topuser" });
   whoAmI().then(
     (me) => {
       if (me === null || me.auth !== "password" || me.user === null) return;
+      if (me.user.role === "admin") {
+        nav.appendChild(h("a", { href: "/admin", "data-testid": "admin-link", "aria-current": window.location.pathname === "/admin" ? "page" : null }, "Admin"));
+      }
       const out = h("button", { type: "button", class: "btn btn-small", "data-testid": "sign-out", title: "End this session" }, "Sign out");
       out.addEventListener("click", () => {
         out.disabled = true;
@@ -864,7 +869,7 @@ function openCreateDialog(existing: string[], onCreated: (b: { id: string; name:
 }
 
 /** A confirmation in the page's own dialog (never window.confirm, which walls and tests cannot answer). */
-function confirmDialog(title: string, detail: string, confirmLabel: string): Promise<boolean> {
+export function confirmDialog(title: string, detail: string, confirmLabel: string): Promise<boolean> {
   const d = modal("confirm-dialog", "confirm-title");
   const no = h("button", { type: "button", class: "btn", "data-testid": "confirm-cancel" }, "Cancel");
   const yes = h("button", { type: "button", class: "btn btn-danger-solid", "data-testid": "confirm-ok" }, confirmLabel);

@@ -51,6 +51,8 @@ function start(): void {
   else if (path === "/screens" || path === "/screens/") void import("./screens.ts").then((m) => m.renderScreens(root));
   // Sign in (tiny: loaded with its chunk so a display never carries it).
   else if (path === "/login" || path === "/login/") void import("./login.ts").then((m) => m.renderLogin(root));
+  // Users and API tokens (admins; its chunk is tiny).
+  else if (path === "/admin" || path === "/admin/") void import("./admin.ts").then((m) => m.renderAdmin(root));
   // The board editor (its chunk brings gridstack, the stage's widgets and ECharts).
   else if (/^\/edit\/[^/]+\/?$/.test(path)) {
     const id = decodeURIComponent(path.split("/")[2] || "");
