@@ -26,7 +26,25 @@ const (
 	DisplayTokenParam = "token"
 	// displayCookieAge is ten years: a screen stays paired until revoked.
 	displayCookieAge = 10 * 365 * 24 * time.Hour
+	// LinkTokenPrefix starts the token of a board's published read-only
+	// link (boards.LinkTokenPrefix): it reads that board like a display.
+	LinkTokenPrefix = "fbp_"
+	// LinkCookieName keeps a published link's token for the page's own
+	// requests, apart from a paired screen's.
+	LinkCookieName = "flexboard_link"
 )
+
+// isDisplayToken reports whether s is a display or published-link token.
+func isDisplayToken(s string) bool {
+	return strings.HasPrefix(s, DisplayTokenPrefix) || strings.HasPrefix(s, LinkTokenPrefix)
+}
+
+func cookieFor(token string) string {
+	if strings.HasPrefix(token, LinkTokenPrefix) {
+		return LinkCookieName
+	}
+	return DisplayCookieName
+}
 
 // What a display may read, as a Rule's Display field says.
 const (
@@ -58,6 +76,9 @@ type Display struct {
 	// playlist's boards are in Boards).
 	Boards    []string `json:"boards"`
 	Playlists []string `json:"playlists"`
+	// Link: a published link (anyone holding it), not a paired screen:
+	// refusals are errors, never the pairing page.
+	Link bool `json:"link"`
 }
 
 // May reports whether d may read the board or playlist id.
@@ -88,13 +109,16 @@ func DisplayOf(c *fiber.Ctx) *Display {
 // came in the query: "Authorization: Bearer fbd_…", ?token=fbd_… or the
 // display cookie, in that order.
 func DisplayToken(c *fiber.Ctx) (token string, inQuery bool) {
-	if b, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok && strings.HasPrefix(b, DisplayTokenPrefix) {
+	if b, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok && isDisplayToken(b) {
 		return b, false
 	}
-	if q := c.Query(DisplayTokenParam); strings.HasPrefix(q, DisplayTokenPrefix) {
+	if q := c.Query(DisplayTokenParam); isDisplayToken(q) {
 		return q, true
 	}
 	if k := c.Cookies(DisplayCookieName); strings.HasPrefix(k, DisplayTokenPrefix) {
+		return k, false
+	}
+	if k := c.Cookies(LinkCookieName); strings.HasPrefix(k, LinkTokenPrefix) {
 		return k, false
 	}
 	return "", false
@@ -102,13 +126,13 @@ func DisplayToken(c *fiber.Ctx) (token string, inQuery bool) {
 
 // SetDisplayCookie stores a display token in the browser for ten years.
 func SetDisplayCookie(c *fiber.Ctx, token string) {
-	c.Cookie(&fiber.Cookie{Name: DisplayCookieName, Value: token, Path: "/", Expires: time.Now().Add(displayCookieAge),
+	c.Cookie(&fiber.Cookie{Name: cookieFor(token), Value: token, Path: "/", Expires: time.Now().Add(displayCookieAge),
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: c.Context().IsTLS()})
 }
 
-// ClearDisplayCookie removes the display token from the browser.
-func ClearDisplayCookie(c *fiber.Ctx) {
-	c.Cookie(&fiber.Cookie{Name: DisplayCookieName, Value: "", Path: "/", Expires: time.Unix(0, 0), MaxAge: -1,
+// ClearDisplayCookie removes a display (or link) token from the browser.
+func ClearDisplayCookie(c *fiber.Ctx, token string) {
+	c.Cookie(&fiber.Cookie{Name: cookieFor(token), Value: "", Path: "/", Expires: time.Unix(0, 0), MaxAge: -1,
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: c.Context().IsTLS()})
 }
 
@@ -154,11 +178,11 @@ func (h *Handler) display(c *fiber.Ctx, rule *Rule, check DisplayChecker, token 
 		if err == nil {
 			err = errs.E(errs.Unauthorized, "token", "the display token is not valid: pair this screen again at /pair")
 		}
-		if c.Cookies(DisplayCookieName) != "" {
-			ClearDisplayCookie(c)
+		if c.Cookies(cookieFor(token)) != "" {
+			ClearDisplayCookie(c, token)
 		}
 		h.Log.Warn("display token refused", "method", c.Method(), "path", c.Path(), "ip", c.IP(), "reason", err.Error())
-		if rule.IsPage() {
+		if rule.IsPage() && strings.HasPrefix(token, DisplayTokenPrefix) {
 			// A wall opening a page: the pairing page says it was revoked
 			// and shows a new code at once.
 			return toPairing(c, true)
@@ -169,7 +193,7 @@ func (h *Handler) display(c *fiber.Ctx, rule *Rule, check DisplayChecker, token 
 		return err
 	}
 	g := rule.Display
-	if rule.IsPage() && !mayCall(d, rule, c) {
+	if rule.IsPage() && !d.Link && !mayCall(d, rule, c) {
 		// A page the screen may not open (it was reassigned meanwhile,
 		// or someone typed an address on it): the pairing page sends it
 		// to what it shows now.

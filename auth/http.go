@@ -108,9 +108,21 @@ func (h *Handler) Guard(rules Rules, tokens TokenChecker) fiber.Handler {
 			rule = &fallback
 		}
 		if rule.Public {
+			if rule.Identify {
+				// Public, but the handler asks who it is (a private
+				// board's snapshot): a valid session is noted, nothing
+				// is refused here.
+				if token := c.Cookies(CookieName); token != "" {
+					if u, ss, err := h.Service.Authenticate(c.UserContext(), token); err == nil && u != nil {
+						c.Locals(userKey{}, u)
+						c.Locals(sessionKey{}, token)
+						c.Locals(sessionInfoKey{}, ss)
+					}
+				}
+			}
 			return c.Next()
 		}
-		if bearer, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok && !strings.HasPrefix(bearer, DisplayTokenPrefix) {
+		if bearer, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok && !isDisplayToken(bearer) {
 			// Not cookie-authenticated, so no CSRF check: a browser never
 			// adds this header by itself.
 			return h.bearer(c, rule, tokens, bearer)

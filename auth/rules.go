@@ -31,6 +31,9 @@ type Rule struct {
 	// Display says whether a paired screen's display token may call the
 	// route, and for which board or playlist (zero: it may not).
 	Display DisplayGrant
+	// Identify, on a Public route, has the guard note a signed-in user's
+	// session (auth.UserOf) without requiring one: the handler decides.
+	Identify bool
 	// Why documents a choice that is not obvious (public, or a scope).
 	Why string
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -44,6 +45,14 @@ type Handler struct {
 	// stream's snapshot message carries them; it mounts POST
 	// /boards/preview, the editor's live preview of a draft.
 	Preview func(ctx context.Context, b *Board, variant string) (map[string]json.RawMessage, error)
+	// Access keeps boards' privacy and published links; nil: no access
+	// routes and no /v/{token}.
+	Access AccessStore
+	// SignedIn says whether a request comes from a signed-in user: a
+	// private board's snapshots need one. nil: every request is (no auth).
+	SignedIn func(c *fiber.Ctx) bool
+	// Actor names who makes a change, for the log.
+	Actor func(c *fiber.Ctx) string
 }
 
 func (h *Handler) changed(id string) {
@@ -73,6 +82,12 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Get("/boards/:id/versions/:rev", h.version)
 	r.Post("/boards/:id/versions/:rev/restore", h.restoreVersion)
 	r.Get("/trash", h.trash)
+	if h.Access != nil {
+		r.Get("/boards/:id/access", h.getAccess)
+		r.Put("/boards/:id/access", h.putAccess)
+		r.Post("/boards/:id/links", h.createLink)
+		r.Delete("/boards/:id/links/:link", h.revokeLink)
+	}
 	if h.Playlists != nil {
 		r.Get("/playlists", h.listPlaylists)
 		r.Post("/playlists", h.createPlaylist)
@@ -731,6 +746,9 @@ func (h *Handler) deletePlaylist(c *fiber.Ctx) error {
 // RegisterPages mounts the pages the server renders itself: /s/{id} (a
 // snapshot) and /s/{id}.png (its picture).
 func (h *Handler) RegisterPages(r fiber.Router) {
+	if h.Access != nil {
+		r.Get(LinkPath+":token", h.openLink)
+	}
 	if h.Snapshots == nil {
 		return
 	}
@@ -807,6 +825,9 @@ func (h *Handler) getSnapshot(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if !h.mayOpen(c, s) {
+		return errs.E(errs.Unauthorized, "", "this snapshot's board is private: log in to open it")
+	}
 	return c.JSON(s)
 }
 
@@ -821,6 +842,9 @@ func (h *Handler) deleteSnapshot(c *fiber.Ctx) error {
 func (h *Handler) snapshotPage(c *fiber.Ctx) error {
 	id := c.Params("id")
 	if pid, ok := strings.CutSuffix(id, ".png"); ok {
+		if s, err := h.Snapshots.FindSnapshot(c.UserContext(), pid); err == nil && !h.mayOpen(c, s) {
+			return errs.E(errs.Unauthorized, "", "this snapshot's board is private: log in to see its picture")
+		}
 		png, err := h.Snapshots.SnapshotPNG(c.UserContext(), pid)
 		if err != nil {
 			return err
@@ -833,6 +857,11 @@ func (h *Handler) snapshotPage(c *fiber.Ctx) error {
 	s, err := h.Snapshots.FindSnapshot(c.UserContext(), id)
 	if err != nil {
 		return err
+	}
+	if !h.mayOpen(c, s) {
+		// A person opening the link: sign in, then back here.
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Redirect("/login?next="+url.QueryEscape("/s/"+id), fiber.StatusSeeOther)
 	}
 	page, nonce, err := SnapshotPage(s, h.Kinds, h.Location, c.Query("png") == "1")
 	if err != nil {

@@ -35,8 +35,10 @@ type Snapshot struct {
 	CreatedAt time.Time  `json:"created_at"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	HasPNG    bool       `json:"has_png"`
-	URL       string     `json:"url"`
-	PNGURL    string     `json:"png_url"`
+	// Private is its board's flag: only signed-in users may open it.
+	Private bool   `json:"private"`
+	URL     string `json:"url"`
+	PNGURL  string `json:"png_url"`
 	// Content and Data are the frozen board and widget data (not listed).
 	Content  *Content                   `json:"-"`
 	Revision int64                      `json:"revision"`
@@ -104,21 +106,24 @@ func (st *SQLiteStore) CreateSnapshot(ctx context.Context, s *Snapshot) error {
 	if s.ExpiresAt != nil {
 		exp = formatTime(*s.ExpiresAt)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO snapshots (id, board_id, board_name, variant, at, note, doc, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.ID, s.Board, s.BoardName, s.Variant, s.At.UnixMilli(), s.Note, string(doc), formatTime(s.CreatedAt), exp); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT private FROM boards WHERE id = ?`, s.Board).Scan(&s.Private); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("snapshot: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO snapshots (id, board_id, board_name, variant, at, note, doc, created_at, expires_at, private)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.ID, s.Board, s.BoardName, s.Variant, s.At.UnixMilli(), s.Note, string(doc), formatTime(s.CreatedAt), exp, s.Private); err != nil {
 		return fmt.Errorf("snapshot: %w", err)
 	}
 	return tx.Commit()
 }
 
-const snapshotCols = `id, board_id, board_name, variant, at, note, created_at, expires_at, png IS NOT NULL`
+const snapshotCols = `id, board_id, board_name, variant, at, note, created_at, expires_at, png IS NOT NULL, private`
 
 func scanSnapshot(row interface{ Scan(...any) error }, extra ...any) (*Snapshot, error) {
 	var s Snapshot
 	var at int64
 	var created string
 	var exp sql.NullString
-	dest := append([]any{&s.ID, &s.Board, &s.BoardName, &s.Variant, &at, &s.Note, &created, &exp, &s.HasPNG}, extra...)
+	dest := append([]any{&s.ID, &s.Board, &s.BoardName, &s.Variant, &at, &s.Note, &created, &exp, &s.HasPNG, &s.Private}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}

@@ -121,12 +121,12 @@ func (h *Handler) screenOf(c *fiber.Ctx) (*Screen, error) {
 	sc, err := h.Service.Authenticate(c.UserContext(), token)
 	if err != nil {
 		if errs.CodeOf(err) == errs.Unauthorized {
-			auth.ClearDisplayCookie(c)
+			auth.ClearDisplayCookie(c, token)
 		}
 		return nil, err
 	}
 	if sc == nil {
-		auth.ClearDisplayCookie(c)
+		auth.ClearDisplayCookie(c, token)
 		return nil, errs.E(errs.Unauthorized, "token", "this screen's token is not known here (forgotten, or another server): pair it again at /pair")
 	}
 	return sc, nil

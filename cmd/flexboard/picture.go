@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -80,6 +83,28 @@ type pictureTaker struct {
 	log      *slog.Logger
 	base     atomic.Value // the server's own URL, set once it listens
 	mu       sync.Mutex
+	keyOnce  sync.Once
+	ownKey   string
+}
+
+// pictureKeyParam carries the picture taker's key: the server's own
+// Chromium opens a private board's snapshot with it, without a session.
+const pictureKeyParam = "picture_key"
+
+func (p *pictureTaker) key() string {
+	p.keyOnce.Do(func() {
+		b := make([]byte, 32)
+		if _, err := rand.Read(b); err != nil {
+			panic("crypto/rand failed: " + err.Error())
+		}
+		p.ownKey = hex.EncodeToString(b)
+	})
+	return p.ownKey
+}
+
+// isOwn reports whether k is this process's picture key.
+func (p *pictureTaker) isOwn(k string) bool {
+	return k != "" && subtle.ConstantTimeCompare([]byte(k), []byte(p.key())) == 1
 }
 
 // take renders and stores the picture of s; failures are logged, the
@@ -99,7 +124,7 @@ func (p *pictureTaker) take(s *boards.Snapshot) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), PictureTimeout)
 	defer cancel()
-	png, err := screenshot(ctx, p.chromium, base+s.URL+"?png=1", canvas.Width, canvas.Height, 2)
+	png, err := screenshot(ctx, p.chromium, base+s.URL+"?png=1&"+pictureKeyParam+"="+p.key(), canvas.Width, canvas.Height, 2)
 	if err == nil {
 		err = p.store.SetSnapshotPNG(ctx, s.ID, png)
 	}

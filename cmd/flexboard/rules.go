@@ -29,7 +29,8 @@ func routeRules() auth.Rules {
 		auth.Public(get, "/setup/:token", "the first run's setup link: the 256-bit token is the key, valid once for 1 h"),
 		auth.Public(post, "/setup/:token", "the first run's setup link: the 256-bit token is the key, valid once for 1 h"),
 		auth.Public(get, "/login", "the sign-in page (the front end's shell); anonymous page requests are sent there"),
-		auth.Public(get, "/s/:id", "snapshot pages are public by link: the 128-bit id is the key"),
+		identify(auth.Public(get, "/s/:id", "snapshot pages are public by link (the 128-bit id is the key), unless the board is private: then the handler wants a signed-in user")),
+		auth.Public(get, "/v/:token", "a board's published read-only link: the 256-bit token is the key, revocable; it goes on to the board's display with the token"),
 		auth.View(get, "/"),
 		auth.View(get, "/widgets"),
 		forDisplay(auth.View(get, "/d/:id"), auth.DisplayBoard, "id", ""),
@@ -69,6 +70,10 @@ func routeRules() auth.Rules {
 		auth.View(get, "/api/v1/boards/:id/versions"),
 		auth.View(get, "/api/v1/boards/:id/versions/:rev"),
 		auth.Edit(post, "/api/v1/boards/:id/versions/:rev/restore"),
+		auth.Edit(get, "/api/v1/boards/:id/access"),
+		auth.Edit(put, "/api/v1/boards/:id/access"),
+		auth.Edit(post, "/api/v1/boards/:id/links"),
+		auth.Edit(del, "/api/v1/boards/:id/links/:link"),
 		auth.View(get, "/api/v1/trash"),
 		auth.Edit(del, "/api/v1/trash/:id"),
 
@@ -83,7 +88,7 @@ func routeRules() auth.Rules {
 		auth.Edit(post, "/api/v1/boards/:id/snapshots"),
 		auth.View(get, "/api/v1/boards/:id/snapshots"),
 		forDisplay(auth.View(get, "/api/v1/boards/:id/frame"), auth.DisplayBoard, "id", ""),
-		auth.Public(get, "/api/v1/snapshots/:id", "a snapshot is public by link: the 128-bit id is the key"),
+		identify(auth.Public(get, "/api/v1/snapshots/:id", "a snapshot is public by link (the 128-bit id is the key), unless its board is private: then the handler wants a signed-in user")),
 		auth.Edit(del, "/api/v1/snapshots/:id"),
 
 		// Images.
@@ -166,6 +171,12 @@ func forDisplay(r auth.Rule, kind, param, query string) auth.Rule {
 func displayOnly(method, path, what string) auth.Rule {
 	r := auth.Public(method, path, what+": the screens handler checks the display token itself, in every auth mode")
 	r.Display = auth.DisplayGrant{Kind: auth.DisplayAny}
+	return r
+}
+
+// identify has the guard note who is signed in on a public route.
+func identify(r auth.Rule) auth.Rule {
+	r.Identify = true
 	return r
 }
 

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/flexboard/flexboard/auth"
 	"github.com/flexboard/flexboard/boards"
@@ -52,6 +55,9 @@ func screenTargets(store *boards.SQLiteStore) screens.Checker {
 // boards — nothing else.
 func displayGrants(svc *screens.Service, store *boards.SQLiteStore) auth.DisplayChecker {
 	return func(ctx context.Context, token string) (*auth.Display, error) {
+		if strings.HasPrefix(token, boards.LinkTokenPrefix) {
+			return linkGrant(ctx, store, token)
+		}
 		sc, err := svc.Authenticate(ctx, token)
 		if err != nil || sc == nil {
 			return nil, err
@@ -75,4 +81,31 @@ func displayGrants(svc *screens.Service, store *boards.SQLiteStore) auth.Display
 		}
 		return d, nil
 	}
+}
+
+// linkGrant authenticates a board's published link: it reads that board,
+// like a screen showing it, until revoked.
+func linkGrant(ctx context.Context, store *boards.SQLiteStore, token string) (*auth.Display, error) {
+	l, err := store.FindLinkByToken(ctx, token)
+	if errs.CodeOf(err) == errs.NotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if l.RevokedAt != nil {
+		return nil, errs.E(errs.Unauthorized, "token", "this published link was revoked: ask the board's editors for a new one")
+	}
+	return &auth.Display{ID: l.ID, Name: "published link " + strconv.Quote(l.Name), Boards: []string{l.Board}, Playlists: []string{}, Link: true}, nil
+}
+
+// actorOf names who makes a change, for the logs.
+func actorOf(c *fiber.Ctx) string {
+	if u := auth.UserOf(c); u != nil {
+		return u.Name
+	}
+	if t := auth.TokenOf(c); t != nil {
+		return "token " + t.Name
+	}
+	return "anonymous (" + c.IP() + ")"
 }

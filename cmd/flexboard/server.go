@@ -193,7 +193,12 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	bh := &boards.Handler{Store: boardStore, Kinds: kinds, Log: log, Changed: hub.BoardChanged, Images: boards.NewSQLiteImages(db),
 		Playlists: boardStore, Snapshots: boardStore, Freeze: freezer(viewLoader{store: boardStore, kinds: kinds}, store, cfg.Retention),
 		Preview:  previewer(viewLoader{store: boardStore, kinds: kinds}, store),
-		Location: time.Local, Retention: cfg.Retention}
+		Location: time.Local, Retention: cfg.Retention,
+		Access: boardStore, Actor: actorOf,
+		SignedIn: func(c *fiber.Ctx) bool {
+			// The server's own Chromium takes a private snapshot's picture.
+			return authSvc == nil || auth.UserOf(c) != nil || pictures.isOwn(c.Query(pictureKeyParam))
+		}}
 	if pictures.chromium != "" {
 		bh.Picture = pictures.take
 	}

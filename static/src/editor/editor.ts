@@ -52,6 +52,7 @@ import * as panels from "./panels/index.ts";
 import { ApiError, errorMessage } from "../lib/errors.ts";
 import { fetchKinds, type KindInfo, type KindsAnswer } from "../lib/render.ts";
 import { ShareDialog } from "../share.ts";
+import { openAccessDialog } from "./access.ts";
 import type { BoardView } from "../display.ts";
 
 /** The live preview is asked for at the board's refresh interval, but never more often than this. */
@@ -142,6 +143,7 @@ export class Editor {
   private readonly saveBtn = h("button", { type: "button", class: "btn btn-small btn-primary", "data-testid": "editor-save", title: "Save (Ctrl+S)" }, "Save");
   private readonly historyBtn = h("button", { type: "button", class: "btn btn-small", "data-testid": "editor-history", "aria-pressed": "false" }, "History");
   private readonly shareBtn = h("button", { type: "button", class: "btn btn-small", "data-testid": "editor-share", title: "Freeze a snapshot of the saved board" }, "Share");
+  private readonly accessBtn = h("button", { type: "button", class: "btn btn-small", "data-testid": "editor-access", title: "Private snapshots; published read-only links" }, "Access");
   private readonly displayLink: HTMLAnchorElement;
   private readonly paletteEl = h("div", { class: "fb-ed-kinds", "data-testid": "editor-palette" });
   private readonly leftOutEl = h("div", { class: "fb-ed-leftout", "data-testid": "editor-leftout" });
@@ -239,12 +241,13 @@ export class Editor {
     this.saveBtn.addEventListener("click", () => void this.save());
     this.historyBtn.addEventListener("click", () => this.toggleHistory());
     this.shareBtn.addEventListener("click", () => this.openShare());
+    this.accessBtn.addEventListener("click", () => openAccessDialog(this.root, this.id));
     const bar = h(
       "header",
       { class: "fb-ed-bar" },
       back,
       h("div", { class: "fb-ed-title" }, this.nameEl, this.statusEl),
-      h("div", { class: "fb-ed-actions" }, this.undoBtn, this.redoBtn, this.historyBtn, this.shareBtn, this.displayLink, this.saveBtn),
+      h("div", { class: "fb-ed-actions" }, this.undoBtn, this.redoBtn, this.historyBtn, this.shareBtn, this.accessBtn, this.displayLink, this.saveBtn),
     );
     const palette = h(
       "aside",

@@ -218,3 +218,56 @@ test("pair a screen from the console, it shows live data; identify; switch every
     clearInterval(pusher);
   }
 });
+
+test("Access: publish a read-only link from the editor; anyone holding it sees the board live without signing in; revoked, it stops; private snapshots need sign-in", async () => {
+  const id = await makeBoard("Published", "screens_published");
+  await push([{ metric: "screens_published", value: 321 }]);
+  const ed = await consoleBrowser.newPage();
+  await ed.addInitScript(() => {
+    window.confirm = () => true;
+  });
+  const edWatch = watchPage(ed);
+  await ed.goto(`${server.url}/edit/${id}`);
+  await ed.click('[data-testid="editor-access"]');
+  await ed.waitForSelector('[data-testid="access-no-links"]');
+  await ed.fill('[data-testid="access-link-name"]', "Lobby TV");
+  await ed.click('[data-testid="access-publish"]');
+  await ed.waitForSelector('[data-testid="access-link-url"]');
+  const link = await ed.inputValue('[data-testid="access-link-url"]');
+  assert.match(link, /\/v\/fbp_[A-Za-z0-9_-]{43}$/);
+  await ed.check('[data-testid="access-private"]');
+  await ed.waitForFunction(() => document.querySelector('[data-testid="access-private"]')?.disabled === false);
+  await screenshot(ed, "access-dialog");
+
+  // A stranger's browser: no session, no pairing.
+  const stranger = await launchBrowser({ width: 960, height: 540 });
+  try {
+    const p = await stranger.newPage();
+    const watch = watchPage(p, { allowHTTPErrors: [/\/api\/v1\/(stream|boards)/, /\/v\/fbp_/], allowConsole: [/status of 40[134]/, /WebSocket/] });
+    await p.goto(link);
+    await p.waitForURL((u) => u.pathname === `/d/${id}`);
+    await p.waitForFunction(() => document.querySelector('[data-testid="stat-value"]')?.textContent === "321");
+    await screenshot(p, "access-published-live");
+    // Read-only and only this board.
+    assert.equal(await p.evaluate(async (b) => (await fetch(`/api/v1/boards/${b}`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: "{}" })).status, id), 403);
+    assert.equal(await p.evaluate(async () => (await fetch("/api/v1/boards")).status), 403);
+    // The board is private now: a snapshot link needs sign-in.
+    const snap = await api("POST", `/api/v1/boards/${id}/snapshots`, {});
+    assert.equal(snap.status, 201, snap.text);
+    assert.equal((await apiRequest(server.url, "GET", `/api/v1/snapshots/${snap.json().id}`)).status, 401);
+    await p.goto(`${server.url}/s/${snap.json().id}`);
+    await p.waitForURL((u) => u.pathname === "/login");
+
+    // Revoked: the link stops working.
+    await ed.click('[data-testid="access-revoke"]');
+    await ed.waitForSelector(".access-link-revoked");
+    const res = await apiRequest(server.url, "GET", new URL(link).pathname);
+    assert.equal(res.status, 404);
+    assert.match(res.text, /revoked/);
+    edWatch.check();
+    watch.check();
+    assert.deepEqual(stranger.foreignRequests, []);
+  } finally {
+    await stranger.close();
+  }
+});
