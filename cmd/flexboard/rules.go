@@ -35,6 +35,7 @@ func routeRules() auth.Rules {
 		auth.View(get, "/d/:id"),
 		auth.View(get, "/p/:id"),
 		auth.Edit(get, "/edit/:id"),
+		auth.Administer(get, "/audit"),
 
 		// Login and users.
 		auth.Public(post, "/api/v1/auth/login", "logging in; refused cross-site, rate-limited per address and user"),
@@ -48,6 +49,7 @@ func routeRules() auth.Rules {
 		auth.Administer(get, "/api/v1/tokens"),
 		auth.Administer(post, "/api/v1/tokens"),
 		auth.Administer(del, "/api/v1/tokens/:id"),
+		auth.Administer(get, "/api/v1/audit"),
 
 		// Boards, versions, trash.
 		auth.View(get, "/api/v1/boards"),
