@@ -431,6 +431,8 @@ function cssEscape(s: string): string {
 
 /** The bar at the top of every page: the product mark, the server version, the page links. */
 export function topbar(version: HTMLElement): HTMLElement {
+  // Shown to admins (and to everyone with --auth=none) once /auth/me answers.
+  const audit = h("a", { href: "/audit", hidden: true, "data-testid": "nav-audit", "aria-current": window.location.pathname === "/audit" ? "page" : null }, "Audit log");
   return h(
     "header",
     { class: "topbar" },
@@ -441,19 +443,22 @@ export function topbar(version: HTMLElement): HTMLElement {
       { class: "topnav" },
       h("a", { href: "/", "aria-current": window.location.pathname === "/" ? "page" : null }, "Boards"),
       h("a", { href: "/widgets", "aria-current": window.location.pathname === "/widgets" ? "page" : null }, "Widgets"),
+      audit,
     ),
-    signedInUser(),
+    signedInUser(audit),
   );
 }
 
 /**
  * Who is signed in, with a Sign out button, under --auth=password; empty
- * (hidden) with --auth=none or when /auth/me does not answer.
+ * (hidden) with --auth=none or when /auth/me does not answer. Reveals the
+ * audit link to those who may read the log.
  */
-function signedInUser(): HTMLElement {
+function signedInUser(audit: HTMLElement): HTMLElement {
   const box = h("div", { class: "topuser", "data-testid": "topuser" });
   whoAmI().then(
     (me) => {
+      if (me !== null && (me.auth === "none" || me.user?.role === "admin")) audit.hidden = false;
       if (me === null || me.auth !== "password" || me.user === null) return;
       const out = h("button", { type: "button", class: "btn btn-small", "data-testid": "sign-out", title: "End this session" }, "Sign out");
       out.addEventListener("click", () => {
