@@ -62,7 +62,8 @@ type sessionKey struct{}
 // sessionInfoKey is the Fiber Locals key of the request's *Session.
 type sessionInfoKey struct{}
 
-// UserOf returns the user the request was authenticated as, or nil.
+// UserOf returns the user the request was authenticated as, or nil. After
+// Guard refused a request (403), it is the user who was refused.
 func UserOf(c *fiber.Ctx) *User {
 	u, _ := c.Locals(userKey{}).(*User)
 	return u
@@ -86,6 +87,7 @@ type TokenChecker func(ctx context.Context, secret string) (*APIToken, error)
 type tokenKey struct{}
 
 // TokenOf returns the API token the request was authenticated with, or nil.
+// After Guard refused a request for a scope (403), it is the token refused.
 func TokenOf(c *fiber.Ctx) *APIToken {
 	t, _ := c.Locals(tokenKey{}).(*APIToken)
 	return t
@@ -152,6 +154,9 @@ func (h *Handler) Guard(rules Rules, tokens TokenChecker) fiber.Handler {
 			}
 			return errs.E(errs.Unauthorized, "", "log in first: POST /api/v1/auth/login (your session is missing or has expired)")
 		}
+		// Known before any refusal below, so the audit log can say who
+		// was refused; no handler runs after a refusal.
+		c.Locals(userKey{}, u)
 		if !u.Role.Includes(rule.Min) {
 			if rule != &fallback && rule.IsPage() && wantsHTML(c) {
 				// A person following a link gets a page that says why, not
@@ -169,7 +174,6 @@ func (h *Handler) Guard(rules Rules, tokens TokenChecker) fiber.Handler {
 				return errs.E(errs.Forbidden, CSRFHeader, "a change needs the session's CSRF token in the %s header (csrf_token of GET /api/v1/auth/me)", CSRFHeader)
 			}
 		}
-		c.Locals(userKey{}, u)
 		c.Locals(sessionKey{}, token)
 		c.Locals(sessionInfoKey{}, ss)
 		return c.Next()

@@ -47,13 +47,13 @@ func (h *Handler) bearer(c *fiber.Ctx, rule *Rule, tokens TokenChecker, secret s
 	if err != nil {
 		return err
 	}
+	c.Locals(tokenKey{}, t) // set before the refusals below: the audit log names the token refused
 	if rule.Scope == "" {
 		return errs.E(errs.Forbidden, "Authorization", "%s %s takes no token: log in (POST /api/v1/auth/login) and send the session cookie", c.Method(), c.Path())
 	}
 	if !t.Grants(rule.Scope) {
 		return errs.E(errs.Forbidden, "Authorization", "%s %s needs a token with scope %s; token %q has %s", c.Method(), c.Path(), rule.Scope, t.Name, joinScopes(t.Scopes))
 	}
-	c.Locals(tokenKey{}, t)
 	return c.Next()
 }
 

@@ -39,6 +39,7 @@ func routeRules() auth.Rules {
 		auth.Public(get, "/pair", "a new screen shows its pairing code here: it has nothing to sign in with"),
 		auth.Edit(get, "/screens"),
 		auth.Administer(get, "/admin"),
+		auth.Administer(get, "/audit"),
 
 		// Login and users.
 		auth.Public(post, "/api/v1/auth/login", "logging in; refused cross-site, rate-limited per address and user"),
@@ -52,6 +53,7 @@ func routeRules() auth.Rules {
 		auth.Administer(get, "/api/v1/tokens"),
 		auth.Administer(post, "/api/v1/tokens"),
 		auth.Administer(del, "/api/v1/tokens/:id"),
+		auth.Administer(get, "/api/v1/audit"),
 
 		// Boards, versions, trash.
 		auth.View(get, "/api/v1/boards"),

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"github.com/flexboard/flexboard/audit"
 	"github.com/flexboard/flexboard/auth"
 	"github.com/flexboard/flexboard/boards"
 	"github.com/flexboard/flexboard/internal/httpx"
@@ -159,12 +160,19 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 		},
 	}))
 	app.Use(httpx.RequestLog(log))
+	// The audit log, before the guard so it records the guard's refusals
+	// too. Closed after the server's shutdown, so the entries of the last
+	// requests are written before the database closes.
+	auditRec := audit.NewRecorder(audit.NewSQLiteStore(db), log, audit.DefaultRetention, nil)
+	app.Hooks().OnShutdown(auditRec.Close)
+	app.Use(auditLog(auditRec, auditRoutes()))
 	ingestToken := cfg.IngestToken
 	screenSvc := screens.NewService(screens.NewSQLiteStore(db), screenTargets(boards.NewSQLiteStore(db)), log, nil)
 	var authH *auth.Handler
 	if authSvc != nil {
 		rules := routeRules()
 		if err := rules.Validate(); err != nil {
+			auditRec.Close()
 			return nil, err
 		}
 		authH = &auth.Handler{Service: authSvc, Log: log, Displays: displayGrants(screenSvc, boards.NewSQLiteStore(db))}
@@ -222,10 +230,12 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 		// The front end can ask which mode the server is in.
 		api.Get("/auth/me", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"auth": authNone}) })
 	}
+	(&audit.Handler{Store: audit.NewSQLiteStore(db), Recorder: auditRec}).Register(api)
 	api.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound }) // JSON 404 for unknown API paths
 
 	pages, err := static.New()
 	if err != nil {
+		auditRec.Close()
 		return nil, fmt.Errorf("load the embedded front end: %w", err)
 	}
 	pages.Register(app)
@@ -236,6 +246,7 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	app.Get("/pair", pages.Page)     // a new screen shows its pairing code
 	app.Get("/screens", pages.Page)  // the screens console
 	app.Get("/admin", pages.Page)    // users and API tokens (admins); with --auth=none it says there are none
+	app.Get("/audit", pages.Page)    // the audit log (admins)
 
 	// Sign in; with --auth=none the page says there is nothing to sign in to.
 	app.Get(auth.LoginPath, pages.Page)

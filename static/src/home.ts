@@ -431,12 +431,15 @@ function cssEscape(s: string): string {
 
 /** The bar at the top of every page: the product mark, the server version, the page links. */
 export function topbar(version: HTMLElement): HTMLElement {
+  // Shown to admins (and to everyone with --auth=none) once /auth/me answers.
+  const audit = h("a", { href: "/audit", hidden: true, "data-testid": "nav-audit", "aria-current": window.location.pathname === "/audit" ? "page" : null }, "Audit log");
   const nav = h(
     "nav",
     { class: "topnav" },
     h("a", { href: "/", "aria-current": window.location.pathname === "/" ? "page" : null }, "Boards"),
     h("a", { href: "/screens", "aria-current": window.location.pathname === "/screens" ? "page" : null }, "Screens"),
     h("a", { href: "/widgets", "aria-current": window.location.pathname === "/widgets" ? "page" : null }, "Widgets"),
+    audit,
   );
   return h(
     "header",
@@ -444,19 +447,21 @@ export function topbar(version: HTMLElement): HTMLElement {
     h("a", { class: "brand", href: "/" }, logo(), h("span", { class: "brand-name" }, "Flexboard")),
     version,
     nav,
-    signedInUser(nav),
+    signedInUser(nav, audit),
   );
 }
 
 /**
  * Who is signed in, with a Sign out button, under --auth=password; empty
  * (hidden) with --auth=none or when /auth/me does not answer. An admin also
- * gets the Admin link (users and API tokens) in nav.
+ * gets the Admin link (users and API tokens) in nav; the audit link is
+ * revealed to those who may read the log.
  */
-function signedInUser(nav: HTMLElement): HTMLElement {
+function signedInUser(nav: HTMLElement, audit: HTMLElement): HTMLElement {
   const box = h("div", { class: "topuser", "data-testid": "topuser" });
   whoAmI().then(
     (me) => {
+      if (me !== null && (me.auth === "none" || me.user?.role === "admin")) audit.hidden = false;
       if (me === null || me.auth !== "password" || me.user === null) return;
       if (me.user.role === "admin") {
         nav.appendChild(h("a", { href: "/admin", "data-testid": "admin-link", "aria-current": window.location.pathname === "/admin" ? "page" : null }, "Admin"));

@@ -58,6 +58,8 @@ function start(): void {
     const id = decodeURIComponent(path.split("/")[2] || "");
     void import("./editor/editor.ts").then((m) => m.renderEditor(root, id));
   }
+  // The audit log (admins).
+  else if (path === "/audit" || path === "/audit/") void import("./audit.ts").then((m) => m.renderAudit(root));
   else renderNotFound(root);
 }
 
