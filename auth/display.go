@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -139,11 +140,15 @@ func ClearDisplayCookie(c *fiber.Ctx, token string) {
 // PairPath is the pairing page of screens.
 const PairPath = "/pair"
 
-func toPairing(c *fiber.Ctx, revoked bool) error {
+func toPairing(c *fiber.Ctx, revoked bool, token string) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	to := PairPath
 	if revoked {
 		to += "?revoked=1"
+	} else if token != "" {
+		// A player that came with ?token= (and may keep no cookie)
+		// keeps it: the pairing page sends it on with it.
+		to += "?" + DisplayTokenParam + "=" + url.QueryEscape(token)
 	}
 	return c.Redirect(to, fiber.StatusSeeOther)
 }
@@ -185,7 +190,7 @@ func (h *Handler) display(c *fiber.Ctx, rule *Rule, check DisplayChecker, token 
 		if rule.IsPage() && strings.HasPrefix(token, DisplayTokenPrefix) {
 			// A wall opening a page: the pairing page says it was revoked
 			// and shows a new code at once.
-			return toPairing(c, true)
+			return toPairing(c, true, "")
 		}
 		return err
 	}
@@ -197,7 +202,10 @@ func (h *Handler) display(c *fiber.Ctx, rule *Rule, check DisplayChecker, token 
 		// A page the screen may not open (it was reassigned meanwhile,
 		// or someone typed an address on it): the pairing page sends it
 		// to what it shows now.
-		return toPairing(c, false)
+		if !inQuery {
+			token = ""
+		}
+		return toPairing(c, false, token)
 	}
 	switch {
 	case g.Kind == "":

@@ -205,6 +205,8 @@ func (h *Handler) control(ws *fws.Conn) {
 	client := ws.Locals("client").([2]string)
 	svc := h.Service
 	c := &conn{out: make(chan []byte, queueLength), done: make(chan struct{})}
+	svc.running.Add(1)
+	defer svc.running.Done()
 	svc.add(sc.ID, c)
 	defer svc.remove(sc.ID, c)
 	now := svc.now()

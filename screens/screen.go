@@ -72,7 +72,7 @@ func (t Target) Validate(field string) error {
 	}
 	switch t.Kind {
 	case KindNone:
-		if t.Board != "" || t.Playlist != "" {
+		if t.Board != "" || t.Playlist != "" || t.Variant != "" || t.Wall != "" || t.Tile != "" {
 			return errs.Invalidf(field+".kind", "is required with a board or playlist: board, playlist or wall")
 		}
 	case KindBoard:
@@ -115,6 +115,10 @@ func (t Target) Validate(field string) error {
 	}
 	return nil
 }
+
+// IsWallSize reports whether a wall is given as columns x rows ("3x2")
+// rather than by a board's wall profile name.
+func IsWallSize(wall string) bool { return wallSize.MatchString(wall) }
 
 // URL is the page that shows the target; "" for KindNone.
 func (t Target) URL() string {

@@ -49,6 +49,10 @@ type Service struct {
 	log   *slog.Logger
 	now   func() time.Time
 
+	// running counts control channels until their last write is done,
+	// so that Shutdown can wait for them before the database closes.
+	running sync.WaitGroup
+
 	mu      sync.Mutex
 	pending map[string]*pairing // by code, without the dash
 	secrets map[string]*pairing // by hash of the secret the screen polls with
@@ -123,12 +127,16 @@ func normalizeCode(s string) string {
 	}, s)
 }
 
-// prune drops expired codes; s.mu is held.
+// prune drops expired codes; s.mu is held. A claimed code has left
+// pending (it no longer counts against MaxPending) but its secret still
+// answers the screen's polls until it expires.
 func (s *Service) prune(now time.Time) {
-	for code, p := range s.pending {
+	for hash, p := range s.secrets {
 		if now.After(p.expires) {
-			delete(s.pending, code)
-			delete(s.secrets, p.secretHash)
+			delete(s.secrets, hash)
+			if s.pending[p.code] == p {
+				delete(s.pending, p.code)
+			}
 		}
 	}
 }
@@ -209,6 +217,7 @@ func (s *Service) Pair(ctx context.Context, n NewScreen, by string) (*Screen, er
 		return nil, err
 	}
 	p.token, p.screen = token, sc
+	delete(s.pending, code)
 	s.log.Info("screen paired", "screen", sc.ID, "name", sc.Name, "shows", n.Target.URL(), "by", by)
 	return sc, nil
 }
@@ -289,8 +298,8 @@ func (s *Service) SwitchAll(ctx context.Context, sw Switch) ([]*Screen, error) {
 	if err := sw.Target.Validate("target"); err != nil {
 		return nil, err
 	}
-	if sw.Target.Kind == KindNone {
-		return nil, errs.Invalidf("target.kind", "is required: board or playlist to switch every screen to")
+	if sw.Target.Kind != KindBoard && sw.Target.Kind != KindPlaylist {
+		return nil, errs.Invalidf("target.kind", "must be board or playlist: what every screen shows for the incident")
 	}
 	if err := s.check(ctx, sw.Target); err != nil {
 		return nil, err
@@ -453,13 +462,23 @@ func (s *Service) remove(id int64, c *conn) {
 }
 
 // Shutdown closes every control channel with GoingAway (Fiber's Shutdown
-// does not close hijacked connections).
-func (s *Service) Shutdown() {
+// does not close hijacked connections) and waits, up to wait, for their
+// last writes, which must happen before the database closes.
+func (s *Service) Shutdown(wait time.Duration) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	for _, cs := range s.conns {
 		for c := range cs {
 			c.stop()
 		}
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		s.running.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(wait):
 	}
 }

@@ -35,7 +35,7 @@ func screenTargets(store *boards.SQLiteStore) screens.Checker {
 				}
 				return errs.Invalidf("target.variant", "board %q has no variant %q: it has %s", b.Name, t.Variant, strings.Join(names, ", "))
 			}
-			if t.Kind == screens.KindWall && !strings.Contains(t.Wall, "x") &&
+			if t.Kind == screens.KindWall && !screens.IsWallSize(t.Wall) &&
 				!slices.ContainsFunc(b.Walls, func(w boards.WallProfile) bool { return w.Name == t.Wall }) {
 				return errs.Invalidf("target.wall", "board %q has no wall profile %q: name one of its profiles or give columns x rows, e.g. 3x2", b.Name, t.Wall)
 			}

@@ -185,6 +185,8 @@ func TestScreens(t *testing.T) {
 		wantRedirect(t, base+"/edit/"+b1, auth.PairPath, "Cookie", cookie)
 		wantRedirect(t, base+"/d/"+b2, auth.PairPath, "Cookie", cookie)
 		wantRedirect(t, base+"/", auth.PairPath, "Cookie", cookie)
+		// A player that came with ?token= keeps it on the way to /pair.
+		wantRedirect(t, base+"/d/"+b2+"?token="+token, auth.PairPath+"?token="+token)
 	})
 
 	t.Run("ControlChannel", func(t *testing.T) {

@@ -220,7 +220,7 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	(&sources.Handler{Store: sources.NewSQLiteStore(db), Manager: manager, Log: log}).Register(api)
 	// Fiber's Shutdown does not close hijacked websockets: the screens'
 	// control channels are closed (GoingAway) once it returns.
-	app.Hooks().OnShutdown(func() error { screenSvc.Shutdown(); return nil })
+	app.Hooks().OnShutdown(func() error { screenSvc.Shutdown(2 * time.Second); return nil })
 	(&screens.Handler{Service: screenSvc, Log: log,
 		OriginAllowed: func(o, host string) bool { return stream.OriginAllowed(o, host, cfg.AllowedOrigins) }}).Register(api)
 	if authH != nil {
