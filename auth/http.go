@@ -165,8 +165,9 @@ func sameOrigin(c *fiber.Ctx) error {
 	}
 	if o := c.Get(fiber.HeaderOrigin); o != "" {
 		u, err := url.Parse(o)
-		if o == "null" || err != nil || !strings.EqualFold(u.Host, string(c.Request().Host())) {
-			return errs.E(errs.Forbidden, "Origin", "a request from %s may not change anything on %s", o, c.Request().Host())
+		// Hostname: the Host header, or a trusted proxy's X-Forwarded-Host.
+		if o == "null" || err != nil || !strings.EqualFold(u.Host, c.Hostname()) {
+			return errs.E(errs.Forbidden, "Origin", "a request from %s may not change anything on %s", o, c.Hostname())
 		}
 	}
 	return nil

@@ -112,7 +112,7 @@ var serveOptions = []option{
 		intOpt(func(c *Config) *int { return &c.Limits.MaxLabelValue })},
 	{"ingest-token", "FLEXBOARD_INGEST_TOKEN", "", "when set, ingest requires Authorization: Bearer <token> (under --auth=password an editor's session may push too)",
 		func(c *Config, v string) error { c.IngestToken = v; return nil }},
-	{"allowed-origins", "FLEXBOARD_ALLOWED_ORIGINS", "", "comma-separated browser origins, besides the server's own, that may open websockets",
+	{"allowed-origins", "FLEXBOARD_ALLOWED_ORIGINS", "", "comma-separated browser origins, besides the server's own, that may open websockets (display stream, ingest)",
 		func(c *Config, v string) error {
 			c.AllowedOrigins = nil
 			for _, o := range strings.Split(v, ",") {
@@ -349,8 +349,8 @@ chromium-browser or google-chrome; it never downloads one):
                         FLEXBOARD_TOKEN)
   It prints the snapshot's permanent link; the server keeps the snapshot.
 
-The server answers on http://HOST:PORT/ (the board list), /api/v1/... (the API,
-see docs/api.md) and /healthz. Stop it with Ctrl-C or SIGTERM: it finishes
+The server answers on http://HOST:PORT/ (https:// with --tls-cert) (the board
+list), /api/v1/... (the API, see docs/api.md) and /healthz. Stop it with Ctrl-C or SIGTERM: it finishes
 in-flight requests and closes the database cleanly.
 `, stream.MaxIngestBody, auth.MinPasswordLength, auth.MaxPasswordBytes)
 }
