@@ -128,7 +128,9 @@ test("board list, display (live websocket, tooltip), editor, widget catalogue: n
 
   const display = await browser.newPage();
   w = watchCSP(display);
+  const displayAnswer = display.waitForResponse((r) => new URL(r.url()).pathname === `/d/${b.id}`);
   await openDisplayPage(display, server.url, b.id);
+  checkHeaders(await displayAnswer, "/d");
   // The chart's tooltip is HTML with style="" attributes, which the policy
   // allows on purpose; hovering the line shows it.
   const box = await display.locator('[data-widget-id="lat"] canvas').first().boundingBox();
