@@ -81,6 +81,13 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 	if err != nil {
 		return err
 	}
+	// Read before anything runs in the background: a bad file stops the start.
+	var certs *certLoader
+	if cfg.TLSCert != "" {
+		if certs, err = newCertLoader(cfg.TLSCert, cfg.TLSKey, log); err != nil {
+			return err
+		}
+	}
 	bg, stopBackground := context.WithCancel(context.Background())
 	defer stopBackground()
 	go sweep(bg, store)
@@ -90,12 +97,6 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 		defer close(historyDone)
 		history.Run(bg)
 	}()
-	var certs *certLoader
-	if cfg.TLSCert != "" {
-		if certs, err = newCertLoader(cfg.TLSCert, cfg.TLSKey, log); err != nil {
-			return err
-		}
-	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
