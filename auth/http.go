@@ -198,8 +198,9 @@ func sameOrigin(c *fiber.Ctx) error {
 	}
 	if o := c.Get(fiber.HeaderOrigin); o != "" {
 		u, err := url.Parse(o)
-		if o == "null" || err != nil || !strings.EqualFold(u.Host, string(c.Request().Host())) {
-			return errs.E(errs.Forbidden, "Origin", "a request from %s may not change anything on %s", o, c.Request().Host())
+		// Hostname: the Host header, or a trusted proxy's X-Forwarded-Host.
+		if o == "null" || err != nil || !strings.EqualFold(u.Host, c.Hostname()) {
+			return errs.E(errs.Forbidden, "Origin", "a request from %s may not change anything on %s", o, c.Hostname())
 		}
 	}
 	return nil
@@ -207,12 +208,20 @@ func sameOrigin(c *fiber.Ctx) error {
 
 func setCookie(c *fiber.Ctx, token string, expires time.Time) {
 	c.Cookie(&fiber.Cookie{Name: CookieName, Value: token, Path: "/", Expires: expires,
-		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: c.Context().IsTLS()})
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: secure(c)})
 }
 
 func clearCookie(c *fiber.Ctx) {
 	c.Cookie(&fiber.Cookie{Name: CookieName, Value: "", Path: "/", Expires: time.Unix(0, 0), MaxAge: -1,
-		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: c.Context().IsTLS()})
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: secure(c)})
+}
+
+// secure reports whether the browser reached the server over HTTPS: the
+// server's own TLS, or a reverse proxy's that says so in X-Forwarded-Proto
+// (Fiber believes that header only from the app's trusted proxies, when
+// the app checks them, as cmd/flexboard's does).
+func secure(c *fiber.Ctx) bool {
+	return c.Protocol() == "https"
 }
 
 // sessionBody is the answer of a login and of GET /auth/me.

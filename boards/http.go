@@ -868,7 +868,8 @@ func (h *Handler) snapshotPage(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; script-src 'self' 'nonce-"+nonce+"'; style-src 'self' 'nonce-"+nonce+
-		"'; style-src-attr 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
+		"'; style-src-attr 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'none'; base-uri 'none'; form-action 'none'")
+	// frame-ancestors is the server's (--frame-ancestors), added to every page's policy.
 	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Set(fiber.HeaderContentType, "text/html; charset=utf-8")

@@ -34,14 +34,6 @@ const (
 	cachePage   = "no-cache"
 )
 
-// pagePolicy is the Content-Security-Policy of the page: only this server's
-// scripts, styles and connections (websockets included), so a board name that
-// slipped into markup still could not run script or call out. Inline style
-// attributes stay allowed because chart libraries set them.
-const pagePolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; " +
-	"img-src 'self' data: blob:; font-src 'self'; connect-src 'self' ws: wss:; " +
-	"object-src 'none'; base-uri 'none'; form-action 'self'"
-
 // file is one embedded file, ready to answer: its ETag is computed once.
 type file struct {
 	body        []byte
@@ -102,10 +94,10 @@ func (h *Handler) Register(r fiber.Router) {
 }
 
 // Page answers with index.html, the shell of every page; the script picks what
-// to show from the URL.
+// to show from the URL. The page loads only its own scripts and styles, so
+// the server's Content-Security-Policy (cmd/flexboard/security.go) allows
+// nothing else.
 func (h *Handler) Page(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderContentSecurityPolicy, pagePolicy)
-	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
 	return serve(c, h.page, cachePage)
 }
 

@@ -33,6 +33,9 @@ type IngestHandler struct {
 	// Token, when set, is required as "Authorization: Bearer <token>".
 	Token string
 	Log   *slog.Logger
+	// AllowedOrigins lists the browser origins (besides the server's own)
+	// that may open the ingest websocket, as for the display stream.
+	AllowedOrigins []string
 }
 
 // Register mounts ingest on r (the /api/v1 group).
@@ -40,7 +43,8 @@ func (h *IngestHandler) Register(r fiber.Router) {
 	r.Post("/ingest", h.auth, h.ingestJSON)
 	r.Post("/ingest/prometheus", h.auth, h.ingestPrometheus)
 	r.Post("/ingest/influx", h.auth, h.ingestInflux)
-	r.Get("/ingest/ws", h.auth, h.wsCheck, fws.New(h.ingestWS, fws.Config{ReadBufferSize: 4096, WriteBufferSize: 1024}))
+	r.Get("/ingest/ws", h.auth, h.wsCheck, fws.New(h.ingestWS, fws.Config{ReadBufferSize: 4096, WriteBufferSize: 1024,
+		Origins: []string{"*"}})) // checked by wsCheck, which knows the server's own origin
 }
 
 func (h *IngestHandler) auth(c *fiber.Ctx) error {
@@ -156,6 +160,11 @@ func (h *IngestHandler) ingestInflux(c *fiber.Ctx) error {
 func (h *IngestHandler) wsCheck(c *fiber.Ctx) error {
 	if !fws.IsWebSocketUpgrade(c) {
 		return errs.Invalidf("", "this endpoint is a websocket: connect with a websocket client, or POST to /api/v1/ingest")
+	}
+	// A page of another site must not push with a visitor's session (the
+	// upgrade carries cookies); clients outside browsers send no Origin.
+	if origin := c.Get(fiber.HeaderOrigin); !OriginAllowed(origin, c.Hostname(), h.AllowedOrigins) {
+		return errs.E(errs.Forbidden, "Origin", "origin %q may not open the ingest websocket: pages of this server, or origins given with --allowed-origins", origin)
 	}
 	return c.Next()
 }

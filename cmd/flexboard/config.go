@@ -32,6 +32,14 @@ type Config struct {
 	// Auth is "none" (open, for one trusted machine) or "password" (users,
 	// roles and sessions; routeRules applies).
 	Auth string
+	// FrameAncestors is the frame-ancestors source list of every page:
+	// 'self', 'none' or origins (parseFrameAncestors's form).
+	FrameAncestors string
+	// TLSCert and TLSKey are PEM files; both set, the server speaks HTTPS.
+	TLSCert, TLSKey string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-* headers
+	// are believed: IP addresses and CIDR ranges.
+	TrustedProxies []string
 	// Banner, if set, gets the first run's welcome (the boards' URLs): the
 	// command line sets it to standard output.
 	Banner io.Writer
@@ -104,7 +112,7 @@ var serveOptions = []option{
 		intOpt(func(c *Config) *int { return &c.Limits.MaxLabelValue })},
 	{"ingest-token", "FLEXBOARD_INGEST_TOKEN", "", "when set, ingest requires Authorization: Bearer <token> (under --auth=password an editor's session may push too)",
 		func(c *Config, v string) error { c.IngestToken = v; return nil }},
-	{"allowed-origins", "FLEXBOARD_ALLOWED_ORIGINS", "", "comma-separated browser origins, besides the server's own, that may open websockets",
+	{"allowed-origins", "FLEXBOARD_ALLOWED_ORIGINS", "", "comma-separated browser origins, besides the server's own, that may open websockets (display stream, ingest)",
 		func(c *Config, v string) error {
 			c.AllowedOrigins = nil
 			for _, o := range strings.Split(v, ",") {
@@ -116,6 +124,25 @@ var serveOptions = []option{
 		}},
 	{"max-displays", "FLEXBOARD_MAX_DISPLAYS", "20000", "display websockets accepted at once",
 		intOpt(func(c *Config) *int { return &c.MaxDisplays })},
+	{"tls-cert", "FLEXBOARD_TLS_CERT", "", "PEM certificate (chain) file: with --tls-key the server speaks HTTPS only; a renewed file is picked up within a minute",
+		func(c *Config, v string) error { c.TLSCert = v; return nil }},
+	{"tls-key", "FLEXBOARD_TLS_KEY", "", "PEM private key file of --tls-cert",
+		func(c *Config, v string) error { c.TLSKey = v; return nil }},
+	{"trusted-proxies", "FLEXBOARD_TRUSTED_PROXIES", "", "comma-separated IP addresses and CIDR ranges of reverse proxies whose X-Forwarded-For, -Proto and -Host are believed; from anyone else they are ignored",
+		func(c *Config, v string) error { c.TrustedProxies = splitList(v); return nil }},
+	{"frame-ancestors", "FLEXBOARD_FRAME_ANCESTORS", frameAncestorsDefault, "who may show the pages in a frame: 'self', 'none', or origins separated by spaces (https://portal.example.com)",
+		func(c *Config, v string) error { c.FrameAncestors = v; return nil }},
+}
+
+// splitList reads a comma-separated flag value, ignoring blanks.
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func intOpt(field func(*Config) *int) func(*Config, string) error {
@@ -196,6 +223,15 @@ func (c Config) Validate() error {
 	}
 	if c.MaxDisplays < 1 {
 		return fmt.Errorf("--max-displays must be at least 1")
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return fmt.Errorf("--tls-cert and --tls-key go together: give both (the certificate and its key) or neither")
+	}
+	if _, err := parseFrameAncestors(c.FrameAncestors); err != nil {
+		return err
+	}
+	if _, err := parseTrustedProxies(c.TrustedProxies); err != nil {
+		return err
 	}
 	return c.Limits.Validate()
 }
@@ -313,8 +349,8 @@ chromium-browser or google-chrome; it never downloads one):
                         FLEXBOARD_TOKEN)
   It prints the snapshot's permanent link; the server keeps the snapshot.
 
-The server answers on http://HOST:PORT/ (the board list), /api/v1/... (the API,
-see docs/api.md) and /healthz. Stop it with Ctrl-C or SIGTERM: it finishes
+The server answers on http://HOST:PORT/ (https:// with --tls-cert) (the board
+list), /api/v1/... (the API, see docs/api.md) and /healthz. Stop it with Ctrl-C or SIGTERM: it finishes
 in-flight requests and closes the database cleanly.
 `, stream.MaxIngestBody, auth.MinPasswordLength, auth.MaxPasswordBytes)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"database/sql"
 	"fmt"
 	"log/slog"
@@ -82,6 +83,13 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 	if err != nil {
 		return err
 	}
+	// Read before anything runs in the background: a bad file stops the start.
+	var certs *certLoader
+	if cfg.TLSCert != "" {
+		if certs, err = newCertLoader(cfg.TLSCert, cfg.TLSKey, log); err != nil {
+			return err
+		}
+	}
 	bg, stopBackground := context.WithCancel(context.Background())
 	defer stopBackground()
 	go sweep(bg, store)
@@ -95,7 +103,10 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	url := baseURL(ln.Addr())
+	url := baseURL(ln.Addr(), certs != nil)
+	if certs != nil {
+		ln = tls.NewListener(ln, certs.tlsConfig())
+	}
 	// Before "listening", which tests and scripts wait for.
 	if err := announceAuth(ctx, cfg, authSvc, ln.Addr(), url, log); err != nil {
 		ln.Close()
@@ -141,6 +152,14 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 // newApp wires the packages into one Fiber app.
 // authSvc is nil with --auth=none: then no route is guarded.
 func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store, hub *stream.Hub, manager *sources.Manager, pictures *pictureTaker, authSvc *auth.Service, log *slog.Logger) (*fiber.App, error) {
+	frameAncestors, err := parseFrameAncestors(cfg.FrameAncestors)
+	if err != nil {
+		return nil, err
+	}
+	proxies, err := parseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "flexboard",
 		DisableStartupMessage: true,
@@ -152,7 +171,17 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 		WriteTimeout: 30 * time.Second,
 		IdleTimeout:  2 * time.Minute,
 		ErrorHandler: httpx.ErrorHandler(log),
+		// X-Forwarded-For, -Proto and -Host count only from --trusted-proxies
+		// (with the check off, Fiber would believe them from anyone).
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          fiberProxies(proxies),
+		ProxyHeader:             fiber.HeaderXForwardedFor,
+		EnableIPValidation:      true,
 	})
+	// First, so that every answer, a panic's included, gets the headers,
+	// and everything after sees the client's address in c.IP().
+	app.Use(securityHeaders(frameAncestors))
+	app.Use(forwardedFor(proxies))
 	app.Use(recover.New(recover.Config{
 		EnableStackTrace: true,
 		StackTraceHandler: func(c *fiber.Ctx, e any) {
@@ -212,7 +241,7 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	}
 	bh.Register(api)
 	bh.RegisterPages(app)
-	(&stream.IngestHandler{Store: store, Token: ingestToken, Log: log}).Register(api)
+	(&stream.IngestHandler{Store: store, Token: ingestToken, Log: log, AllowedOrigins: cfg.AllowedOrigins}).Register(api)
 	(&stream.QueryHandler{Store: store}).Register(api)
 	(&widgets.Handler{Kinds: kinds}).Register(api)
 	(&stream.DisplayLogHandler{Log: log}).Register(api)
@@ -268,14 +297,18 @@ func sweep(ctx context.Context, store *stream.Store) {
 }
 
 // baseURL is the address a person on this machine can open.
-func baseURL(a net.Addr) string {
+func baseURL(a net.Addr, tls bool) string {
+	scheme := "http://"
+	if tls {
+		scheme = "https://"
+	}
 	tcp, ok := a.(*net.TCPAddr)
 	if !ok {
-		return "http://" + a.String()
+		return scheme + a.String()
 	}
 	host := tcp.IP.String()
 	if tcp.IP.IsUnspecified() {
 		host = "localhost"
 	}
-	return "http://" + net.JoinHostPort(host, fmt.Sprint(tcp.Port))
+	return scheme + net.JoinHostPort(host, fmt.Sprint(tcp.Port))
 }
