@@ -82,7 +82,7 @@ func TestHistoryBeyondMemory(t *testing.T) {
 // answered from what memory holds of it, not with no data.
 func TestPastWindowWithoutRollups(t *testing.T) {
 	st, _, clock := newHistoryStore(t, 7*24*time.Hour)
-	clock.add(time.Hour) // the memory window starts at T0: the store is an hour old, data only from now
+	clock.add(time.Hour)       // the memory window starts at T0: the store is an hour old, data only from now
 	for i := 0; i < 120; i++ { // 20 min of one point per 10 s
 		mustPut(t, st, "temp", float64(i), 0)
 		clock.add(10 * time.Second)
