@@ -218,9 +218,13 @@ export function renderScreens(root: HTMLElement): void {
     shows.value = switchTo;
     group.value = switchGroup;
     shows.addEventListener("change", () => (switchTo = shows.value));
-    group.addEventListener("change", () => (switchGroup = group.value));
+    group.addEventListener("change", () => {
+      switchGroup = group.value;
+      drawSwitchForm(); // Restore counts the chosen screens
+    });
     const go = h("button", { type: "button", class: "btn btn-danger-solid", "data-testid": "switch-all" }, "Switch");
-    const switched = screens.filter((s) => s.switched_from !== null && s.revoked_at === null);
+    const inGroup = (s: Screen): boolean => switchGroup === "" || s.group.toLowerCase() === switchGroup.toLowerCase();
+    const switched = screens.filter((s) => s.switched_from !== null && s.revoked_at === null && inGroup(s));
     const restore = h(
       "button",
       { type: "button", class: "btn", "data-testid": "restore-all", disabled: switched.length === 0 ? "" : null },
