@@ -266,6 +266,9 @@ func (h *Handler) revokeLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if h.LinkRevoked != nil {
+		h.LinkRevoked(l.ID)
+	}
 	h.Log.Info("published link revoked", "board", l.Board, "link", l.ID, "by", h.actor(c))
 	return c.JSON(l)
 }

@@ -53,6 +53,9 @@ type Handler struct {
 	SignedIn func(c *fiber.Ctx) bool
 	// Actor names who makes a change, for the log.
 	Actor func(c *fiber.Ctx) string
+	// LinkRevoked, if set, is told the id of a published link just
+	// revoked, so that the streams opened with it end too.
+	LinkRevoked func(id int64)
 }
 
 func (h *Handler) changed(id string) {

@@ -49,6 +49,10 @@ type Service struct {
 	log   *slog.Logger
 	now   func() time.Time
 
+	// Revoked, if set, is told the id of a screen whose token was just
+	// revoked (or forgotten), so that its open data streams end too.
+	Revoked func(id int64)
+
 	// running counts control channels until their last write is done,
 	// so that Shutdown can wait for them before the database closes.
 	running sync.WaitGroup
@@ -358,6 +362,9 @@ func (s *Service) Revoke(ctx context.Context, id int64) (*Screen, error) {
 	}
 	s.send(id, Message{Type: MsgRevoked, Name: sc.Name})
 	s.closeAll(id)
+	if s.Revoked != nil {
+		s.Revoked(id)
+	}
 	s.log.Info("screen revoked", "screen", id, "name", sc.Name)
 	return sc, nil
 }
@@ -369,6 +376,9 @@ func (s *Service) Forget(ctx context.Context, id int64) error {
 	}
 	s.send(id, Message{Type: MsgRevoked})
 	s.closeAll(id)
+	if s.Revoked != nil {
+		s.Revoked(id)
+	}
 	return nil
 }
 

@@ -61,6 +61,7 @@ const (
 	CloseTooSlow   = 4008 // the display did not take a frame within the write timeout
 	CloseBoardGone = 4404 // the board was deleted
 	CloseIdle      = 4000 // nothing received from the display within the pong timeout
+	CloseRevoked   = 4401 // the token the display connected with was revoked
 )
 
 // ProtocolVersion is sent in hello; it changes when a message changes
@@ -592,6 +593,34 @@ func (g *group) closeAll(code int, reason string) {
 		c.close(code, reason)
 	}
 	g.mu.Unlock()
+}
+
+// CloseOwner closes, with code and reason, every display whose connection
+// was opened by owner (StreamHandler.Owner: a paired screen or a published
+// link whose token was just revoked) and returns how many. Revocations are
+// rare: it looks through every group rather than keep an index.
+func (h *Hub) CloseOwner(owner string, code int, reason string) int {
+	if owner == "" {
+		return 0
+	}
+	h.mu.Lock()
+	groups := make([]*group, 0, len(h.groups))
+	for _, g := range h.groups {
+		groups = append(groups, g)
+	}
+	h.mu.Unlock()
+	n := 0
+	for _, g := range groups {
+		g.mu.Lock()
+		for c := range g.clients {
+			if c.owner == owner {
+				c.close(code, reason)
+				n++
+			}
+		}
+		g.mu.Unlock()
+	}
+	return n
 }
 
 // Shutdown tells every display that the server is going away and closes it

@@ -32,7 +32,11 @@ const MaxClientMessage = 4096
 type StreamHandler struct {
 	Hub            *Hub
 	AllowedOrigins []string
-	writeBuffers   sync.Pool
+	// Owner, if set, names who opened a connection ("" for nobody in
+	// particular), so that Hub.CloseOwner can end its streams when its
+	// token is revoked.
+	Owner        func(c *fiber.Ctx) string
+	writeBuffers sync.Pool
 }
 
 // Register mounts the display stream on r (the /api/v1 group).
@@ -102,6 +106,9 @@ func (s *StreamHandler) open(c *fiber.Ctx) error {
 		return err
 	}
 	o := &opening{view: view}
+	if s.Owner != nil {
+		o.owner = s.Owner(c)
+	}
 	if e, q := c.Query("epoch"), c.Query("seq"); e != "" && q != "" {
 		seq, err := strconv.ParseUint(q, 10, 64)
 		if err != nil {
@@ -150,6 +157,7 @@ func closeAtOnce(c *fiber.Ctx, code int, reason string) error {
 type opening struct {
 	view   *View
 	resume *resumePoint
+	owner  string
 }
 
 // client is one connected display.
@@ -190,6 +198,8 @@ type client struct {
 	closeOnce   sync.Once
 	closeCode   int
 	closeReason string
+
+	owner string // who opened it (StreamHandler.Owner), for Hub.CloseOwner
 }
 
 // maxControl is how many control messages (layout changes, pings, pongs)
@@ -454,7 +464,7 @@ func (s *StreamHandler) serve(conn *websocket.Conn, o *opening) {
 	h := s.Hub
 	view, resume := o.view, o.resume
 	o.view = nil // the group holds the view; this connection must not
-	c := &client{hub: h, ws: conn, nc: conn.NetConn()}
+	c := &client{hub: h, ws: conn, nc: conn.NetConn(), owner: o.owner}
 	if u, ok := c.nc.(interface{ UnsafeConn() net.Conn }); ok { // fasthttp's hijacked conn
 		c.nc = u.UnsafeConn()
 	}

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flexboard/flexboard/auth"
+	"github.com/flexboard/flexboard/stream"
 )
 
 // TestBoardAccess is issue 9's "tokens and links" on a real server with
@@ -109,8 +112,12 @@ func TestBoardAccess(t *testing.T) {
 			t.Fatalf("access: %v", acc)
 		}
 		id := num(links[0].(map[string]any)["id"])
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		data := dialAs(t, ctx, base, b, token)
 		wantStatus(t, do(t, "DELETE", base+"/api/v1/boards/"+b+"/links/"+itoa(id), nil, ed.headers()...), 200)
 		wantError(t, do(t, "DELETE", base+"/api/v1/boards/"+b+"/links/"+itoa(id), nil, ed.headers()...), 409, "conflict", "", "already revoked")
+		wantClosed(t, ctx, data, stream.CloseRevoked) // open streams end too
 		wantError(t, do(t, "GET", base+url, nil), 404, "not_found", "", "revoked")
 		wantError(t, do(t, "GET", base+"/api/v1/boards/"+b+"/render", nil, "Authorization", "Bearer "+token), 401, "unauthorized", "token", "revoked")
 		wantError(t, do(t, "DELETE", base+"/api/v1/boards/"+b+"/links/x", nil, ed.headers()...), 400, "invalid", "link", "not a link id")

@@ -109,3 +109,21 @@ func actorOf(c *fiber.Ctx) string {
 	}
 	return "anonymous (" + c.IP() + ")"
 }
+
+// streamOwner names a display stream's opener for Hub.CloseOwner: a paired
+// screen or a published link.
+func streamOwner(link bool, id int64) string {
+	if link {
+		return "link:" + strconv.FormatInt(id, 10)
+	}
+	return "screen:" + strconv.FormatInt(id, 10)
+}
+
+// displayOwner is the stream handler's Owner: who opened a display stream
+// when it was a display token (the guard put it in the request).
+func displayOwner(c *fiber.Ctx) string {
+	if d := auth.DisplayOf(c); d != nil {
+		return streamOwner(d.Link, d.ID)
+	}
+	return ""
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"github.com/flexboard/flexboard/auth"
+	"github.com/flexboard/flexboard/stream"
 )
 
 // pairScreen pairs a screen the way a wall and an editor do: the wall asks
@@ -53,6 +54,32 @@ func controlChannel(t *testing.T, base, token string) (*websocket.Conn, context.
 	}
 	t.Cleanup(func() { c.CloseNow() })
 	return c, ctx
+}
+
+// dialAs opens the display stream of board with a display (or link) token.
+func dialAs(t *testing.T, ctx context.Context, base, board, token string) *websocket.Conn {
+	t.Helper()
+	c, _, err := websocket.Dial(ctx, strings.Replace(base, "http://", "ws://", 1)+"/api/v1/stream?board="+board,
+		&websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + token}}})
+	if err != nil {
+		t.Fatalf("stream of board %s: %v", board, err)
+	}
+	t.Cleanup(func() { c.CloseNow() })
+	c.SetReadLimit(1 << 20)
+	return c
+}
+
+// wantClosed reads a stream until it ends and wants close code.
+func wantClosed(t *testing.T, ctx context.Context, c *websocket.Conn, code websocket.StatusCode) {
+	t.Helper()
+	for {
+		if _, _, err := c.Read(ctx); err != nil {
+			if got := websocket.CloseStatus(err); got != code {
+				t.Fatalf("stream ended with %v, want close %d", err, code)
+			}
+			return
+		}
+	}
 }
 
 // nextMessage reads one control message.
@@ -309,6 +336,9 @@ func TestScreens(t *testing.T) {
 	t.Run("Revoke", func(t *testing.T) {
 		c, ctx := controlChannel(t, base, token)
 		nextMessage(t, ctx, c)
+		// Its data stream ends too (a page that ignored its control
+		// channel would otherwise keep receiving).
+		data := dialAs(t, ctx, base, b2, token)
 		wantStatus(t, do(t, "POST", fmt.Sprintf("%s/api/v1/screens/%d/revoke", base, id), nil, ed.headers()...), 200)
 		if m := nextMessage(t, ctx, c); m["type"] != "revoked" {
 			t.Fatalf("after revoking: %v", m)
@@ -317,6 +347,7 @@ func TestScreens(t *testing.T) {
 		if websocket.CloseStatus(err) != 4401 {
 			t.Fatalf("channel closed with %v, want 4401", err)
 		}
+		wantClosed(t, ctx, data, stream.CloseRevoked)
 		wantError(t, do(t, "GET", base+"/api/v1/boards/"+b1+"/render", nil, bearer...), 401, "unauthorized", "token", "revoked — pair again")
 		wantError(t, do(t, "GET", base+"/api/v1/screen", nil, bearer...), 401, "unauthorized", "token", "revoked — pair again")
 		wantRedirect(t, base+"/d/"+b1+"?token="+token, auth.PairPath+"?revoked=1")

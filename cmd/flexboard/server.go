@@ -197,6 +197,9 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	app.Use(auditLog(auditRec, auditRoutes()))
 	ingestToken := cfg.IngestToken
 	screenSvc := screens.NewService(screens.NewSQLiteStore(db), screenTargets(boards.NewSQLiteStore(db)), log, nil)
+	screenSvc.Revoked = func(id int64) {
+		hub.CloseOwner(streamOwner(false, id), stream.CloseRevoked, "revoked — pair again")
+	}
 	var authH *auth.Handler
 	if authSvc != nil {
 		rules := routeRules()
@@ -232,6 +235,9 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 		Preview:  previewer(viewLoader{store: boardStore, kinds: kinds}, store),
 		Location: time.Local, Retention: cfg.Retention,
 		Access: boardStore, Actor: actorOf,
+		LinkRevoked: func(id int64) {
+			hub.CloseOwner(streamOwner(true, id), stream.CloseRevoked, "this published link was revoked")
+		},
 		SignedIn: func(c *fiber.Ctx) bool {
 			// The server's own Chromium takes a private snapshot's picture.
 			return authSvc == nil || auth.UserOf(c) != nil || pictures.isOwn(c.Query(pictureKeyParam))
@@ -245,7 +251,7 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 	(&stream.QueryHandler{Store: store}).Register(api)
 	(&widgets.Handler{Kinds: kinds}).Register(api)
 	(&stream.DisplayLogHandler{Log: log}).Register(api)
-	(&stream.StreamHandler{Hub: hub, AllowedOrigins: cfg.AllowedOrigins}).Register(api)
+	(&stream.StreamHandler{Hub: hub, AllowedOrigins: cfg.AllowedOrigins, Owner: displayOwner}).Register(api)
 	(&sources.Handler{Store: sources.NewSQLiteStore(db), Manager: manager, Log: log}).Register(api)
 	// Fiber's Shutdown does not close hijacked websockets: the screens'
 	// control channels are closed (GoingAway) once it returns.

@@ -20,6 +20,7 @@ const STATUS_TEXT: Record<StreamStatus, string> = {
   live: "live",
   down: "reconnecting… (data is stale)",
   deleted: "board not found",
+  revoked: "access revoked",
 };
 
 function kindCard(k: KindInfo, onHover: (kind: string) => void): HTMLElement {

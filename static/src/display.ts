@@ -106,6 +106,7 @@ export class BoardView {
       },
       onStatus: (s) => {
         if (s === "deleted") this.showMessage("board deleted", "deleted");
+        else if (s === "revoked") this.showMessage("access revoked", "revoked");
         else if (s === "live" && this.message !== "") this.hideMessage();
         if (s === "live" && this.needPlan) {
           this.needPlan = false;
@@ -457,7 +458,7 @@ export class Watchdog {
       sinceDataMs: now - (stage.lastFrameAt > 0 ? stage.lastFrameAt : this.startedAt),
       failedReconnects: stage.failedReconnects,
     });
-    if (reason === "" || v.status === "not_found" || v.status === "deleted") return;
+    if (reason === "" || v.status === "not_found" || v.status === "deleted" || v.status === "revoked") return;
     this.busy = true;
     try {
       if (!(await serverAnswers())) return;

@@ -260,7 +260,7 @@ export class PlaylistPlayer {
         this.reachable();
       }
     }
-    const gone = s === "not_found" || s === "deleted" || s === "error";
+    const gone = s === "not_found" || s === "deleted" || s === "error" || s === "revoked";
     if (!gone || !this.rotation) return;
     this.rotation.markMissing(slot.item.board);
     if (slot === this.pending) {

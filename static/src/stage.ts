@@ -384,7 +384,7 @@ export class Stage {
   }
 
   private status(s: StreamStatus): void {
-    const stale = s === "down" || s === "deleted";
+    const stale = s === "down" || s === "deleted" || s === "revoked";
     if (stale !== this.stale) {
       this.stale = stale;
       this.placed.forEach((p) => this.markAge(p));

@@ -32,7 +32,10 @@ export interface Hello {
 }
 
 /** Connection state. */
-export type StreamStatus = "connecting" | "live" | "down" | "deleted";
+export type StreamStatus = "connecting" | "live" | "down" | "deleted" | "revoked";
+
+/** The close code of a stream whose token was revoked (stream.CloseRevoked): it is not reopened. */
+export const CLOSE_REVOKED = 4401;
 
 const MIN_BACKOFF_MS = 1000;
 const MAX_BACKOFF_MS = 30000;
@@ -214,6 +217,12 @@ export class BoardStream {
     if (this.ws !== ws) return;
     this.ws = null;
     if (this.closed) return;
+    if (code === CLOSE_REVOKED) {
+      // The screen was revoked or the published link withdrawn: asking
+      // again would only be refused.
+      this.handlers.onStatus("revoked");
+      return;
+    }
     if (code === 4404) this.deleted = true;
     const deleted = this.deleted;
     if (!this.gotHello) this.failures++;

@@ -257,8 +257,9 @@ test("Access: publish a read-only link from the editor; anyone holding it sees t
     const snap = await api("POST", `/api/v1/boards/${id}/snapshots`, {});
     assert.equal(snap.status, 201, snap.text);
     assert.equal((await apiRequest(server.url, "GET", `/api/v1/snapshots/${snap.json().id}`)).status, 401);
-    await p.goto(`${server.url}/s/${snap.json().id}`);
-    await p.waitForURL((u) => u.pathname === "/login");
+    const p2 = await stranger.newPage();
+    await p2.goto(`${server.url}/s/${snap.json().id}`);
+    await p2.waitForURL((u) => u.pathname === "/login");
 
     // Revoked: the link stops working.
     await ed.click('[data-testid="access-revoke"]');
@@ -266,6 +267,9 @@ test("Access: publish a read-only link from the editor; anyone holding it sees t
     const res = await apiRequest(server.url, "GET", new URL(link).pathname);
     assert.equal(res.status, 404);
     assert.match(res.text, /revoked/);
+    // The page that has it open loses the board at once (its stream is closed with 4401).
+    await p.waitForFunction(() => (document.querySelector('[data-testid="display-message"]')?.textContent || "").includes("access revoked"), null, { timeout: 10000 });
+    await screenshot(p, "access-link-revoked");
     edWatch.check();
     watch.check();
     assert.deepEqual(stranger.foreignRequests, []);
