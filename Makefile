@@ -9,6 +9,10 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -X main.version=$(VERSION)
 FUZZTIME ?= 10s
 GOTESTFLAGS ?=
+# make run is for trying Flexboard on this machine: no sign-in, reachable
+# from this machine only. A server for a team runs `flexboard serve`, whose
+# default is --auth=password (docs/operations.md).
+RUN_FLAGS ?= --auth=none --addr=127.0.0.1:8080
 CHROMIUM ?= /usr/bin/chromium
 export CGO_ENABLED := 1
 
@@ -23,9 +27,9 @@ BUILT_HASH  = $(shell sed -n 's/.*name="flexboard-source" content="sha256:\([0-9
 .PHONY: run build frontend frontend-if-stale node_modules test vet gotest fuzz \
         frontend-fresh frontend-test browser-test chromium prometheus clean
 
-## run: build what is missing and start the server on :8080 (./flexboard.db)
+## run: build what is missing and start the server on http://127.0.0.1:8080 (./flexboard.db), open mode
 run: frontend-if-stale bin/flexboard
-	./bin/flexboard serve
+	./bin/flexboard serve $(RUN_FLAGS)
 
 ## build: the binary, bin/flexboard
 build: frontend-if-stale bin/flexboard

@@ -566,11 +566,11 @@ func TestUserCommands(t *testing.T) {
 func TestAuthFlag(t *testing.T) {
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 	cfg, err := parseServe(nil, env(nil))
-	if err != nil || cfg.Auth != authNone {
-		t.Fatalf("default --auth = %q, %v; want none (open mode stays the default in this slice)", cfg.Auth, err)
+	if err != nil || cfg.Auth != authPassword {
+		t.Fatalf("default --auth = %q, %v; want password (the open mode is asked for)", cfg.Auth, err)
 	}
-	if cfg, err := parseServe(nil, env(map[string]string{"FLEXBOARD_AUTH": "password"})); err != nil || cfg.Auth != authPassword {
-		t.Fatalf("FLEXBOARD_AUTH=password: %q, %v", cfg.Auth, err)
+	if cfg, err := parseServe(nil, env(map[string]string{"FLEXBOARD_AUTH": "none"})); err != nil || cfg.Auth != authNone {
+		t.Fatalf("FLEXBOARD_AUTH=none: %q, %v", cfg.Auth, err)
 	}
 	if _, err := parseServe([]string{"--auth", "ldap"}, env(nil)); err == nil || err.Error() != `--auth "ldap": use password or none` {
 		t.Fatalf("--auth ldap: %v", err)

@@ -85,7 +85,7 @@ var serveOptions = []option{
 			c.Demo = b
 			return nil
 		}},
-	{"auth", "FLEXBOARD_AUTH", "none", "none: no login, anyone who reaches the server may do anything (warned at start unless it listens on loopback only); password: users log in, and each route needs a role (docs/api.md)",
+	{"auth", "FLEXBOARD_AUTH", "password", "password: users sign in and each route needs a role; wall screens pair with a code (the first run prints a one-time setup link for the first admin; docs/api.md); none: no sign-in, anyone who reaches the server may do anything — for a single trusted machine (warned at start unless it listens on loopback only; make run uses it on 127.0.0.1)",
 		func(c *Config, v string) error { c.Auth = v; return nil }},
 	{"memory-window", "FLEXBOARD_MEMORY_WINDOW", "1h", "how far back points are kept in memory at full resolution (1m to 168h)",
 		durOpt(func(c *Config) *time.Duration { return &c.Limits.Window })},

@@ -50,7 +50,7 @@ func TestConfigPrecedence(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{Addr: "127.0.0.1:9000", DB: "/tmp/flag.db", LogLevel: "warn", LogFormat: "text", ShutdownTimeout: 10 * time.Second,
-		Limits: stream.DefaultLimits(), MaxDisplays: 20000, Retention: 7 * 24 * time.Hour, Demo: true, Auth: authNone, FrameAncestors: "'self'"}
+		Limits: stream.DefaultLimits(), MaxDisplays: 20000, Retention: 7 * 24 * time.Hour, Demo: true, Auth: authPassword, FrameAncestors: "'self'"}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("config = %+v, want %+v", cfg, want)
 	}

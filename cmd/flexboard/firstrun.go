@@ -37,7 +37,9 @@ func createFirstRunBoards(ctx context.Context, store boards.Store) ([]*boards.Bo
 // announceFirstRun tells a newcomer where to look: one log line per board
 // with its display and editor URLs, and (to w, standard output when run
 // from the command line) a short block that stands out among the log lines.
-func announceFirstRun(w io.Writer, log *slog.Logger, base string, bs []*boards.Board) {
+// signIn (--auth=password) adds how to get in: the wall and editor pages
+// need a signed-in user, a wall pairs instead, the demo incident a token.
+func announceFirstRun(w io.Writer, log *slog.Logger, base string, bs []*boards.Board, signIn bool) {
 	for _, b := range bs {
 		log.Info("first run: created a board on the demo data", "board", b.Name, "display", base+"/d/"+b.ID, "editor", base+"/edit/"+b.ID)
 	}
@@ -56,6 +58,12 @@ func announceFirstRun(w io.Writer, log *slog.Logger, base string, bs []*boards.B
 		fmt.Fprintf(&s, "    %s%s   wall  %s/d/%s\n", b.Name, pad, base, b.ID)
 		fmt.Fprintf(&s, "    %s   edit  %s/edit/%s\n", strings.Repeat(" ", width), base, b.ID)
 	}
-	fmt.Fprintf(&s, "\n  All boards: %s/   Play an incident: flexboard demo incident error-burst\n\n", base)
+	if signIn {
+		fmt.Fprintf(&s, "\n  All boards: %s/ (sign in first: the setup link above makes the first admin)\n", base)
+		fmt.Fprintf(&s, "  A wall display does not sign in: open %s/pair on it and enter its code in %s/screens\n", base, base)
+		fmt.Fprintf(&s, "  Play an incident: flexboard demo incident error-burst --token <a write token made in %s/admin>\n\n", base)
+	} else {
+		fmt.Fprintf(&s, "\n  All boards: %s/   Play an incident: flexboard demo incident error-burst\n\n", base)
+	}
 	io.WriteString(w, s.String())
 }

@@ -127,7 +127,7 @@ func value(res map[string]any) float64 {
 func TestFirstRunBanner(t *testing.T) {
 	var out, logs bytes.Buffer
 	bs := []*boards.Board{{ID: "AAAAAAAAAAAA", Content: boards.Content{Name: "Situation room"}}, {ID: "BBBBBBBBBBBB", Content: boards.Content{Name: "Host estate"}}}
-	announceFirstRun(&out, slog.New(slog.NewTextHandler(&logs, nil)), "http://localhost:8080", bs)
+	announceFirstRun(&out, slog.New(slog.NewTextHandler(&logs, nil)), "http://localhost:8080", bs, false)
 	want := `
   Flexboard is running: http://localhost:8080
 
@@ -146,5 +146,13 @@ func TestFirstRunBanner(t *testing.T) {
 	}
 	if n := strings.Count(logs.String(), "first run: created a board"); n != 2 {
 		t.Errorf("%d log lines, want one per board:\n%s", n, logs.String())
+	}
+	// With sign-in (the default) it says how to get in.
+	out.Reset()
+	announceFirstRun(&out, slog.New(slog.NewTextHandler(&logs, nil)), "http://localhost:8080", bs, true)
+	for _, part := range []string{"sign in first: the setup link above", "open http://localhost:8080/pair on it", "--token <a write token made in http://localhost:8080/admin>"} {
+		if !strings.Contains(out.String(), part) {
+			t.Errorf("banner with sign-in lacks %q:\n%s", part, out.String())
+		}
 	}
 }

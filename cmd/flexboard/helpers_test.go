@@ -48,7 +48,8 @@ func startInProcess(t *testing.T, dbPath string) string {
 func startWithFlags(t *testing.T, flags ...string) string {
 	t.Helper()
 	// No demo source: tests make their own data (TestFirstRunDemo covers the demo).
-	args := append([]string{"--addr", "127.0.0.1:0", "--shutdown-timeout", "5s", "--demo=false"}, flags...)
+	// Open mode unless the flags ask for sign-in (a later --auth wins).
+	args := append([]string{"--addr", "127.0.0.1:0", "--shutdown-timeout", "5s", "--demo=false", "--auth=none"}, flags...)
 	cfg, err := parseServe(args, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +98,7 @@ var urlRE = regexp.MustCompile(`msg="flexboard listening".* url=(\S+)`)
 // at dbPath and waits until it listens.
 func startProcess(t *testing.T, dbPath string, extra ...string) *proc {
 	t.Helper()
-	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dbPath, "--demo=false"}, extra...)
+	args := append([]string{"serve", "--addr", "127.0.0.1:0", "--db", dbPath, "--demo=false", "--auth=none"}, extra...)
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), "FLEXBOARD_TEST_MAIN=1")
 	stderr, err := cmd.StderrPipe()

@@ -116,7 +116,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger, ready func(url strin
 	}
 	log.Info("flexboard listening", "addr", ln.Addr().String(), "url", url, "db", cfg.DB, "version", version)
 	if len(firstBoards) > 0 {
-		announceFirstRun(cfg.Banner, log, url, firstBoards)
+		announceFirstRun(cfg.Banner, log, url, firstBoards, cfg.Auth == authPassword)
 	}
 
 	pictures.base.Store(url)

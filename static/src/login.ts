@@ -87,6 +87,15 @@ function showForm(root: HTMLElement, next: string): void {
     password,
     submit,
     error,
+    h(
+      "p",
+      { class: "login-hint", "data-testid": "login-hint" },
+      "No account yet? On a new server, open the one-time setup link it printed at start to create the first admin, or run ",
+      h("code", null, "flexboard user add NAME --role admin"),
+      ". A wall display does not sign in: open ",
+      h("a", { href: "/pair" }, "/pair"),
+      " on it.",
+    ),
   );
   let waitTimer = 0;
   const fail = (msg: string, field: HTMLInputElement | null) => {

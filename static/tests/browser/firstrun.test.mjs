@@ -60,9 +60,9 @@ function cleanEnv() {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("FLEXBOARD_")));
 }
 
-/** Starts `flexboard serve --addr ADDR` in dir; resolves with its base URL once it listens. */
+/** Starts `flexboard serve --auth=none --addr ADDR` in dir, as make run does (RUN_FLAGS, on another address); resolves with its base URL once it listens. */
 function serve(addr) {
-  const child = spawn(bin, ["serve", "--addr", addr], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: cleanEnv() });
+  const child = spawn(bin, ["serve", "--auth=none", "--addr", addr], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: cleanEnv() });
   const from = output.length;
   const add = (chunk) => (output += chunk);
   child.stdout.setEncoding("utf8").on("data", add);

@@ -84,7 +84,8 @@ function logValue(line, key) {
 async function spawnServer(bin, dir, addr, args, record) {
   const child = spawn(
     bin,
-    ["serve", "--addr", addr, "--db", path.join(dir, "fb.db"), "--log-level", "debug", ...args],
+    // Open mode unless a test asks for sign-in (a later --auth wins).
+    ["serve", "--addr", addr, "--db", path.join(dir, "fb.db"), "--log-level", "debug", "--auth=none", ...args],
     { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env } },
   );
   child.stdout.setEncoding("utf8").on("data", record.add);
