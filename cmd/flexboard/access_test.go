@@ -23,10 +23,8 @@ func TestBoardAccess(t *testing.T) {
 	addUser(t, db, "ed", "editor")
 	addUser(t, db, "vera", "viewer")
 	base := startWithFlags(t, "--db", db, "--auth", "password")
-	ed := &identity{name: "ed", role: auth.Editor}
-	ed.cookie, ed.csrf = login(t, base, "ed")
-	vera := &identity{name: "vera", role: auth.Viewer}
-	vera.cookie, vera.csrf = login(t, base, "vera")
+	ed := signedIn(t, base, "ed", auth.Editor)
+	vera := signedIn(t, base, "vera", auth.Viewer)
 	r := do(t, "POST", base+"/api/v1/boards", sampleBoard("Checkout"), ed.headers()...)
 	wantStatus(t, r, 201)
 	b := str(r.JSON(t)["id"])

@@ -117,12 +117,9 @@ func TestAuditLogPassword(t *testing.T) {
 	base := startWithFlags(t, "--db", db, "--auth", "password")
 
 	wantStatus(t, do(t, "POST", base+"/api/v1/auth/login", map[string]string{"name": "ada", "password": "not the password"}), 401)
-	ada := &identity{name: "ada", role: auth.Admin}
-	ada.cookie, ada.csrf = login(t, base, "ada")
-	ed := &identity{name: "ed", role: auth.Editor}
-	ed.cookie, ed.csrf = login(t, base, "ed")
-	vera := &identity{name: "vera", role: auth.Viewer}
-	vera.cookie, vera.csrf = login(t, base, "vera")
+	ada := signedIn(t, base, "ada", auth.Admin)
+	ed := signedIn(t, base, "ed", auth.Editor)
+	vera := signedIn(t, base, "vera", auth.Viewer)
 
 	r := do(t, "POST", base+"/api/v1/boards", sampleBoard("Checkout"), ed.headers()...)
 	wantStatus(t, r, 201)

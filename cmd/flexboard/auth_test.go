@@ -68,6 +68,14 @@ func login(t *testing.T, base, name string) (cookie, csrf string) {
 	return cookie, csrf
 }
 
+// signedIn logs in a user (made with addUser) and returns them as an identity.
+func signedIn(t *testing.T, base, name string, role auth.Role) *identity {
+	t.Helper()
+	id := &identity{name: name, role: role}
+	id.cookie, id.csrf = login(t, base, name)
+	return id
+}
+
 func (id *identity) headers() []string {
 	switch {
 	case id.token != "":

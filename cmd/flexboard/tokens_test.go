@@ -24,10 +24,8 @@ func TestAPITokens(t *testing.T) {
 	addUser(t, db, "ada", "admin")
 	addUser(t, db, "ed", "editor")
 	base := startWithFlags(t, "--db", db, "--auth", "password")
-	ada := &identity{name: "ada", role: auth.Admin}
-	ada.cookie, ada.csrf = login(t, base, "ada")
-	ed := &identity{name: "ed", role: auth.Editor}
-	ed.cookie, ed.csrf = login(t, base, "ed")
+	ada := signedIn(t, base, "ada", auth.Admin)
+	ed := signedIn(t, base, "ed", auth.Editor)
 	bearer := func(secret string) []string { return []string{"Authorization", "Bearer " + secret} }
 
 	t.Run("BadInputRejected", func(t *testing.T) {
@@ -156,8 +154,7 @@ func TestToolsSendToken(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "fb.db")
 	addUser(t, db, "ada", "admin")
 	base := startWithFlags(t, "--db", db, "--auth", "password")
-	ada := &identity{name: "ada", role: auth.Admin}
-	ada.cookie, ada.csrf = login(t, base, "ada")
+	ada := signedIn(t, base, "ada", auth.Admin)
 	_, pushSecret := createToken(t, base, ada, "push", "ingest")
 	_, loadSecret := createToken(t, base, ada, "loadtest", "ingest", "read")
 	_, writeSecret := createToken(t, base, ada, "demo", "write")

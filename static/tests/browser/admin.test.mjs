@@ -9,9 +9,9 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { apiRequest, launchBrowser, screenshot, startServer, watchPage } from "./harness.mjs";
+import { apiRequest, launchBrowser, screenshot, startServer, watchPage, startPasswordServer, TEST_PASSWORD } from "./harness.mjs";
 
-const PASSWORD = "correct horse battery staple";
+const PASSWORD = TEST_PASSWORD;
 const ED_PASSWORD = "editor's long password";
 
 let server;
@@ -19,11 +19,7 @@ let open;
 let browser;
 
 before(async () => {
-  server = await startServer({ name: "admin", args: ["--auth=password", "--demo=false"] });
-  const m = server.output().match(/link=(http:\/\/\S+\/setup\/\S+)/);
-  assert.ok(m, `no setup link printed:\n${server.output()}`);
-  const made = await apiRequest("", "POST", m[1], { name: "ada", password: PASSWORD });
-  assert.equal(made.status, 201, made.text);
+  server = await startPasswordServer({ name: "admin" });
   browser = await launchBrowser({ width: 1280, height: 900 });
 });
 

@@ -335,6 +335,30 @@ export async function screenshot(page, name) {
   return file;
 }
 
+/** The password the browser tests give the people they create. */
+export const TEST_PASSWORD = "correct horse battery staple";
+
+/** The one-time setup link a server started with --auth=password and no user printed. */
+export function setupLinkOf(server) {
+  const m = server.output().match(/link=(http:\/\/\S+\/setup\/\S+)/);
+  if (!m) throw new Error(`no setup link printed:\n${server.output()}`);
+  return m[1];
+}
+
+/**
+ * Starts a server with --auth=password (and args) and makes its first
+ * admin, name with TEST_PASSWORD, through the setup link it printed.
+ */
+export async function startPasswordServer({ name, admin = "ada", args = [] }) {
+  const server = await startServer({ name, args: ["--auth=password", "--demo=false", ...args] });
+  const made = await apiRequest("", "POST", setupLinkOf(server), { name: admin, password: TEST_PASSWORD });
+  if (made.status !== 201) {
+    await server.stop();
+    throw new Error(`setup link: ${made.status} ${made.text}`);
+  }
+  return server;
+}
+
 /**
  * Calls the server's API: body is sent as JSON (a Buffer as it is).
  * Answers {status, headers, text, json()}.

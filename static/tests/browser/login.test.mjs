@@ -8,20 +8,16 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { apiRequest, launchBrowser, screenshot, startServer, watchPage } from "./harness.mjs";
+import { apiRequest, launchBrowser, screenshot, startServer, watchPage, startPasswordServer, TEST_PASSWORD } from "./harness.mjs";
 
-const PASSWORD = "correct horse battery staple";
+const PASSWORD = TEST_PASSWORD;
 
 let server;
 let open;
 let browser;
 
 before(async () => {
-  server = await startServer({ name: "login", args: ["--auth=password", "--demo=false"] });
-  const m = server.output().match(/link=(http:\/\/\S+\/setup\/\S+)/);
-  assert.ok(m, `no setup link printed:\n${server.output()}`);
-  const made = await apiRequest("", "POST", m[1], { name: "ada", password: PASSWORD });
-  assert.equal(made.status, 201, made.text);
+  server = await startPasswordServer({ name: "login" });
   browser = await launchBrowser({ width: 1280, height: 800 });
 });
 

@@ -7,9 +7,9 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { apiRequest, launchBrowser, screenshot, startServer, watchPage } from "./harness.mjs";
+import { apiRequest, launchBrowser, screenshot, startServer, watchPage, startPasswordServer, TEST_PASSWORD } from "./harness.mjs";
 
-const PASSWORD = "correct horse battery staple";
+const PASSWORD = TEST_PASSWORD;
 const INGEST = "screens-test-ingest-token";
 
 let server;
@@ -18,11 +18,7 @@ const walls = [];
 let session = { cookie: "", csrf: "" };
 
 before(async () => {
-  server = await startServer({ name: "screens", args: ["--auth=password", "--demo=false", `--ingest-token=${INGEST}`] });
-  const m = server.output().match(/link=(http:\/\/\S+\/setup\/\S+)/);
-  assert.ok(m, `no setup link printed:\n${server.output()}`);
-  const made = await apiRequest("", "POST", m[1], { name: "ed", password: PASSWORD });
-  assert.equal(made.status, 201, made.text);
+  server = await startPasswordServer({ name: "screens", admin: "ed", args: [`--ingest-token=${INGEST}`] });
   const login = await fetch(`${server.url}/api/v1/auth/login`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
