@@ -3,6 +3,7 @@
 
 import { h, replace } from "./dom.ts";
 import { renderHome } from "./home.ts";
+import { sendPageToken } from "./lib/pagetoken.ts";
 
 function renderNotFound(root: HTMLElement): void {
   document.title = "Not found · Flexboard";
@@ -31,6 +32,8 @@ function start(): void {
   const root = document.getElementById("app");
   if (!root) return;
   const path = window.location.pathname;
+  // A player given ?token= sends it with every request, cookie or not.
+  if (/^\/(d|p)\//.test(path)) sendPageToken();
   if (path === "/" || path === "/index.html") renderHome(root);
   // The catalogue draws charts: ECharts loads with its chunk, never on the home page.
   else if (path === "/widgets" || path === "/widgets/") void import("./catalogue.ts").then((m) => m.renderCatalogue(root));

@@ -4,6 +4,7 @@
 // tracked from hello and pings (clock.ts).
 
 import { ServerClock } from "./clock.ts";
+import { pageToken } from "./pagetoken.ts";
 
 /** One widget's entry of a frame. */
 export interface WidgetFrame {
@@ -52,12 +53,16 @@ export function backoffDelay(attempt: number, random: number): number {
   return Math.round(base * (0.5 + 0.5 * Math.min(Math.max(random, 0), 1)));
 }
 
-/** Returns the stream URL for a board variant, resuming at epoch/seq when known. */
-export function streamURL(origin: string, board: string, variant: string, epoch: string, seq: number): string {
+/**
+ * Returns the stream URL for a board variant, resuming at epoch/seq when
+ * known; token is the page's display or link token (lib/pagetoken.ts), "" for none.
+ */
+export function streamURL(origin: string, board: string, variant: string, epoch: string, seq: number, token = ""): string {
   const base = origin.replace(/^http/, "ws");
   let u = `${base}/api/v1/stream?board=${encodeURIComponent(board)}`;
   if (variant !== "") u += `&variant=${encodeURIComponent(variant)}`;
   if (epoch !== "") u += `&epoch=${encodeURIComponent(epoch)}&seq=${seq}`;
+  if (token !== "") u += `&token=${encodeURIComponent(token)}`;
   return u;
 }
 
@@ -137,7 +142,7 @@ export class BoardStream {
     this.gotHello = false;
     this.shutdownMs = -1;
     this.handlers.onStatus("connecting");
-    const ws = new WebSocket(streamURL(window.location.origin, this.board, this.variant, this.epoch, this.seq));
+    const ws = new WebSocket(streamURL(window.location.origin, this.board, this.variant, this.epoch, this.seq, pageToken(window.location.search)));
     this.ws = ws;
     ws.onmessage = (ev) => this.message(ev.data);
     ws.onclose = (ev) => this.closedBy(ws, ev.code);

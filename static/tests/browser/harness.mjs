@@ -243,10 +243,16 @@ export async function checkEmbeddedBuild(url, bin) {
  * other than 127.0.0.1 is aborted and recorded in foreignRequests: the product
  * must work on an isolated network, so a page must never try one.
  */
-export async function launchBrowser({ width = 1920, height = 1080 } = {}) {
+export async function launchBrowser({ width = 1920, height = 1080, blockCookies = false } = {}) {
   const executablePath = chromiumPath();
   const { chromium } = await import("playwright-core");
   const profile = mkdtempSync(path.join(os.tmpdir(), "flexboard-chromium-"));
+  if (blockCookies) {
+    // A signage player that keeps no cookies (nor site storage): the
+    // profile's content setting, as chrome://settings/cookies sets it.
+    mkdirSync(path.join(profile, "Default"), { recursive: true });
+    writeFileSync(path.join(profile, "Default", "Preferences"), JSON.stringify({ profile: { default_content_setting_values: { cookies: 2 } } }));
+  }
   let context;
   try {
     context = await chromium.launchPersistentContext(profile, {

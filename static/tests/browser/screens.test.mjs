@@ -273,3 +273,42 @@ test("Access: publish a read-only link from the editor; anyone holding it sees t
     await stranger.close();
   }
 });
+
+test("a player that keeps no cookies, given /d/{id}?token=: the board live, every request carrying the token", async () => {
+  const id = await makeBoard("Player", "screens_player");
+  await push([{ metric: "screens_player", value: 77 }]);
+  // Pair it as an operator would for such a player: ask for a code, claim it, read the token.
+  const p = await apiRequest(server.url, "POST", "/api/v1/pair");
+  assert.equal(p.status, 201, p.text);
+  const { code, secret } = p.json();
+  const claimed = await api("POST", "/api/v1/screens", { code, name: "Signage player", target: { kind: "board", board: id } });
+  assert.equal(claimed.status, 201, claimed.text);
+  const token = (await apiRequest(server.url, "GET", `/api/v1/pair/${secret}`)).json().token;
+  assert.match(token, /^fbd_/);
+
+  const player = await launchBrowser({ width: 960, height: 540, blockCookies: true });
+  try {
+    const page = await player.newPage();
+    const watch = watchPage(page);
+    await page.goto(`${server.url}/d/${id}?token=${token}`);
+    assert.deepEqual(await player.context.cookies(), [], "the player keeps no cookie");
+    await page.waitForFunction(() => document.querySelector('[data-testid="display"] .fb-stage-box')?.getAttribute("data-stream") === "live");
+    await page.waitForFunction(() => document.querySelector('[data-testid="stat-value"]')?.textContent === "77");
+    // Its control channel works too: the console sees it online.
+    await screenOnline("Signage player");
+    await screenshot(page, "screens-cookieless-player");
+    watch.check();
+  } finally {
+    await player.close();
+  }
+});
+
+/** Waits until the console's API lists the screen called name online. */
+async function screenOnline(name) {
+  for (let i = 0; i < 100; i++) {
+    const list = (await api("GET", "/api/v1/screens")).json().screens;
+    if (list.some((s) => s.name === name && s.online)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} never came online`);
+}

@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { pageToken, sameOrigin } from "../../src/lib/pagetoken.ts";
 import { ago, assignedURL, browserName, parseControl, samePage, tokenFromQuery } from "../../src/lib/screen.ts";
 
 describe("screen agent", () => {
@@ -46,5 +47,21 @@ describe("screen agent", () => {
     assert.equal(ago("2026-11-22T09:00:00Z", now), "3 h ago");
     assert.equal(ago("2026-11-20T12:00:00Z", now), "2 d ago");
     assert.equal(ago("garbage", now), "—");
+  });
+});
+
+describe("page token", () => {
+  it("DisplayAndLinkTokensOnly", () => {
+    assert.equal(pageToken("?token=fbd_x"), "fbd_x");
+    assert.equal(pageToken("?variant=a&token=fbp_y"), "fbp_y");
+    assert.equal(pageToken("?token=fbt_api"), "", "an API token never rides in an address");
+    assert.equal(pageToken(""), "");
+  });
+  it("SameOrigin", () => {
+    assert.ok(sameOrigin("/api/v1/boards/x/plan", "http://s:8080"));
+    assert.ok(sameOrigin("http://s:8080/healthz", "http://s:8080"));
+    assert.ok(!sameOrigin("//evil.example/x", "http://s:8080"));
+    assert.ok(!sameOrigin("http://s:8080.evil.example/x", "http://s:8080"));
+    assert.ok(!sameOrigin("https://other/x", "http://s:8080"));
   });
 });

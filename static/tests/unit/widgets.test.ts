@@ -7,6 +7,7 @@ import { sparkPaths } from "../../src/widgets/spark.ts";
 import { statusWord } from "../../src/widgets/status.ts";
 import { fitContain, frameMetrics } from "../../src/lib/fit.ts";
 import { backoffDelay, streamURL } from "../../src/lib/stream.ts";
+import { hitmapRows } from "../../src/widgets/hitmap.ts";
 
 const SQRT3 = Math.sqrt(3);
 
@@ -212,5 +213,28 @@ describe("stream", () => {
       streamURL("https://x", "a b", "16:9", "9f2c", 41),
       "wss://x/api/v1/stream?board=a%20b&variant=16%3A9&epoch=9f2c&seq=41",
     );
+    assert.equal(streamURL("http://x", "b", "", "", 0, "fbd_a+b"), "ws://x/api/v1/stream?board=b&token=fbd_a%2Bb");
+  });
+});
+
+describe("hitmap rows", () => {
+  const cells = (...bs: number[]) => [{ id: "ok", data: bs.map((b) => [0, b, 3]) }, { id: "err", data: [] }];
+  it("WholeDecadesAroundTheData", () => {
+    // 10–100 ms (buckets 25–32) and one at 300 ms (bucket 36): from 10 ms to 1 s.
+    assert.deepEqual(hitmapRows(cells(25, 30, 36)), { min: 25, max: 41 });
+  });
+  it("AtLeastTwoDecadesRoomAbove", () => {
+    assert.deepEqual(hitmapRows(cells(27, 28)), { min: 25, max: 41 });
+  });
+  it("TopClamped", () => {
+    assert.deepEqual(hitmapRows(cells(56, 57)), { min: 41, max: 57 });
+  });
+  it("ZeroBucket", () => {
+    assert.deepEqual(hitmapRows(cells(0, 3)), { min: 0, max: 17 });
+  });
+  it("EmptyOrZeroCountsKeepEveryRow", () => {
+    assert.equal(hitmapRows(cells()), null);
+    assert.equal(hitmapRows([{ data: [[0, 30, 0]] }]), null);
+    assert.equal(hitmapRows(undefined), null);
   });
 });
