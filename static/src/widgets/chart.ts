@@ -3,6 +3,7 @@
 // partial option merged over it (docs/widgets.md). Numbers are formatted here
 // because functions cannot travel in JSON.
 
+import { hitmapRows } from "./hitmap.ts";
 import { expandTimes } from "../lib/series.ts";
 import { h } from "../dom.ts";
 import { formatWith, type Format } from "../lib/units.ts";
@@ -89,6 +90,12 @@ export const createChart: WidgetFactory = (body, w, size, ctx) => {
     update(raw) {
       if (!isRecord(raw) || !chart) return;
       const data = expandTimes(raw);
+      if (w.kind === "hitmap") {
+        // Only the decades that hold data (and room above): a fixed axis
+        // to 17 min leaves most of the widget empty.
+        const r = hitmapRows(data["series"]);
+        data["yAxis"] = r ? { min: r.min, max: r.max } : { min: null, max: null };
+      }
       last = data;
       chart.setOption(data, { replaceMerge: ["series"] });
     },
