@@ -54,6 +54,7 @@ interface Playlist {
 export function targetValue(t: Target): string {
   if (t.kind === "board") return "board:" + (t.board || "");
   if (t.kind === "playlist") return "playlist:" + (t.playlist || "");
+  if (t.kind === "wall") return `wall:${t.board || ""}:${t.wall || ""}:${t.tile || ""}`;
   return "";
 }
 
@@ -125,7 +126,7 @@ export function renderScreens(root: HTMLElement): void {
   };
 
   /** A select of every board and playlist; value "" is "nothing". */
-  const targetSelect = (value: string, testid: string, withNothing: boolean): HTMLSelectElement => {
+  const targetSelect = (value: string, testid: string, withNothing: boolean, label = "(as assigned)"): HTMLSelectElement => {
     const sel = h("select", { class: "input", "data-testid": testid }) as HTMLSelectElement;
     if (withNothing) sel.appendChild(h("option", { value: "" }, "— choose —"));
     const bg = h("optgroup", { label: "Boards" });
@@ -138,10 +139,67 @@ export function renderScreens(root: HTMLElement): void {
     }
     if (value !== "" && !Array.from(sel.options).some((o) => o.value === value)) {
       // A wall tile or a gone board: keep it selectable as it is.
-      sel.appendChild(h("option", { value }, "(as assigned)"));
+      sel.appendChild(h("option", { value }, label));
     }
     sel.value = value;
     return sel;
+  };
+
+  /**
+   * The fields that say what a screen shows: board or playlist, and for a
+   * board a variant or a video-wall tile. prefix names their test ids;
+   * read() gives the target, fail() shows a server error beside its field
+   * (false when the error names none of them).
+   */
+  const targetFields = (prefix: string, initial: Target) => {
+    const errs: Record<string, HTMLElement> = {};
+    const field = (label: string, key: string, input: HTMLElement): HTMLElement => {
+      errs[key] = h("div", { class: "field-error", "data-testid": `${prefix}-error-${key}` });
+      return h("label", { class: "screens-field" }, h("span", { class: "field-label" }, label), input, errs[key]);
+    };
+    const shows = targetSelect(initial.kind === "wall" ? "board:" + (initial.board || "") : targetValue(initial), `${prefix}-target`, true);
+    const variant = h("input", { class: "input", placeholder: "automatic", "data-testid": `${prefix}-variant`, value: initial.variant || "" }) as HTMLInputElement;
+    const wall = h("input", { class: "input", placeholder: "e.g. 3x2 or a profile", "data-testid": `${prefix}-wall`, value: initial.wall || "" }) as HTMLInputElement;
+    const tile = h("input", { class: "input", placeholder: "column,row e.g. 0,1", "data-testid": `${prefix}-tile`, value: initial.tile || "" }) as HTMLInputElement;
+    const more = h(
+      "details",
+      { class: "screens-more" },
+      h("summary", null, "Variant or video-wall tile"),
+      h("div", { class: "screens-row" }, field("Variant", "variant", variant), field("Wall", "wall", wall), field("Tile", "tile", tile)),
+    ) as HTMLDetailsElement;
+    if (initial.variant || initial.wall) more.open = true;
+    return {
+      errs,
+      field,
+      shows,
+      el: [h("div", { class: "screens-row" }, field("Shows", "target", shows)), more],
+      read(): Target {
+        const t = targetOfValue(shows.value);
+        if (t.kind === "board") {
+          if (variant.value.trim()) t.variant = variant.value.trim();
+          if (wall.value.trim() || tile.value.trim()) {
+            t.kind = "wall";
+            t.wall = wall.value.trim();
+            t.tile = tile.value.trim();
+          }
+        }
+        return t;
+      },
+      clear(): void {
+        for (const k of Object.keys(errs)) {
+          const el = errs[k];
+          if (el) el.textContent = "";
+        }
+      },
+      fail(err: unknown): boolean {
+        const f = err instanceof ApiError ? err.field : "";
+        const key = f.indexOf("target.") === 0 ? (["variant", "wall", "tile"].indexOf(f.slice(7)) >= 0 ? f.slice(7) : "target") : f === "target" ? "target" : f;
+        const el = errs[key];
+        if (!el) return false;
+        el.textContent = errorMessage(err);
+        return true;
+      },
+    };
   };
 
   // --- pair a screen ---------------------------------------------------------
@@ -149,48 +207,22 @@ export function renderScreens(root: HTMLElement): void {
     const code = h("input", { class: "input input-code", placeholder: "ABC-234", autocomplete: "off", "data-testid": "pair-code-input", maxlength: "9" }) as HTMLInputElement;
     const name = h("input", { class: "input", placeholder: "Situation room left", "data-testid": "pair-name", maxlength: "64" }) as HTMLInputElement;
     const group = h("input", { class: "input", placeholder: "optional, e.g. Ops floor", list: "screen-groups", "data-testid": "pair-group", maxlength: "64" }) as HTMLInputElement;
-    const shows = targetSelect("", "pair-target", true);
-    const variant = h("input", { class: "input", placeholder: "automatic", "data-testid": "pair-variant" }) as HTMLInputElement;
-    const wall = h("input", { class: "input", placeholder: "e.g. 3x2 or a profile", "data-testid": "pair-wall" }) as HTMLInputElement;
-    const tile = h("input", { class: "input", placeholder: "column,row e.g. 0,1", "data-testid": "pair-tile" }) as HTMLInputElement;
-    const errs: Record<string, HTMLElement> = {};
-    const field = (label: string, key: string, input: HTMLElement): HTMLElement => {
-      errs[key] = h("div", { class: "field-error", "data-testid": "pair-error-" + key });
-      return h("label", { class: "screens-field" }, h("span", { class: "field-label" }, label), input, errs[key]);
-    };
+    const tf = targetFields("pair", { kind: "" });
     const submit = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "pair-submit" }, "Pair screen");
     const form = h(
       "form",
       { class: "screens-form", novalidate: "" },
       h("h2", { class: "screens-h2" }, "Pair a screen"),
       h("p", { class: "muted screens-help" }, "Open ", h("code", null, window.location.origin + "/pair"), " on the screen; it shows a code. Enter it here."),
-      h("div", { class: "screens-row" }, field("Code", "code", code), field("Name", "name", name), field("Group", "group", group)),
-      h("div", { class: "screens-row" }, field("Shows", "target", shows)),
-      h(
-        "details",
-        { class: "screens-more" },
-        h("summary", null, "Variant or video-wall tile"),
-        h("div", { class: "screens-row" }, field("Variant", "variant", variant), field("Wall", "wall", wall), field("Tile", "tile", tile)),
-      ),
+      h("div", { class: "screens-row" }, tf.field("Code", "code", code), tf.field("Name", "name", name), tf.field("Group", "group", group)),
+      ...tf.el,
       h("div", { class: "dialog-buttons" }, submit),
     ) as HTMLFormElement;
     form.addEventListener("submit", (e) => {
       e.preventDefault();
-      for (const k of Object.keys(errs)) {
-        const el = errs[k];
-        if (el) el.textContent = "";
-      }
-      const t = targetOfValue(shows.value);
-      if (t.kind === "board") {
-        if (variant.value.trim()) t.variant = variant.value.trim();
-        if (wall.value.trim() || tile.value.trim()) {
-          t.kind = "wall";
-          t.wall = wall.value.trim();
-          t.tile = tile.value.trim();
-        }
-      }
+      tf.clear();
       submit.disabled = true;
-      requestJSON("POST", "/api/v1/screens", { code: code.value, name: name.value, group: group.value, target: t }).then(
+      requestJSON("POST", "/api/v1/screens", { code: code.value, name: name.value, group: group.value, target: tf.read() }).then(
         () => {
           submit.disabled = false;
           code.value = "";
@@ -200,15 +232,47 @@ export function renderScreens(root: HTMLElement): void {
         },
         (err: unknown) => {
           submit.disabled = false;
-          const f = err instanceof ApiError ? err.field : "";
-          const key = f.indexOf("target.") === 0 ? (["variant", "wall", "tile"].indexOf(f.slice(7)) >= 0 ? f.slice(7) : "target") : f === "target" ? "target" : f;
-          const el = errs[key];
-          if (el) el.textContent = errorMessage(err);
-          else showError(err);
+          if (!tf.fail(err)) showError(err);
         },
       );
     });
     replace(pairBox, form, h("datalist", { id: "screen-groups" }, ...groups.map((g) => h("option", { value: g }))));
+  };
+
+  /** The dialog that changes what one screen shows: any target, a variant or a wall tile too. */
+  const openChange = (s: Screen): void => {
+    editing = true;
+    const tf = targetFields("change", s.target);
+    const save = h("button", { type: "submit", class: "btn btn-primary", "data-testid": "change-save" }, "Show it");
+    const cancel = h("button", { type: "button", class: "btn" }, "Cancel");
+    const form = h(
+      "form",
+      { class: "dialog-form", novalidate: "", "data-testid": "change-dialog" },
+      h("h2", { class: "dialog-title" }, `What “${s.name}” shows`),
+      ...tf.el,
+      h("div", { class: "dialog-buttons" }, cancel, save),
+    ) as HTMLFormElement;
+    const dlg = h("dialog", { class: "dialog" }, form) as HTMLDialogElement;
+    document.body.appendChild(dlg);
+    dlg.addEventListener("close", () => {
+      dlg.remove();
+      editing = false;
+      void refresh();
+    });
+    cancel.addEventListener("click", () => dlg.close());
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      tf.clear();
+      save.disabled = true;
+      requestJSON("PUT", `/api/v1/screens/${s.id}`, { target: tf.read() }).then(
+        () => dlg.close(),
+        (err: unknown) => {
+          save.disabled = false;
+          if (!tf.fail(err)) showError(err);
+        },
+      );
+    });
+    dlg.showModal();
   };
 
   // --- switch every screen -----------------------------------------------------
@@ -314,10 +378,10 @@ export function renderScreens(root: HTMLElement): void {
       replace(nameCell, ni, gi, h("div", { class: "screens-inline" }, save, cancel), err);
       ni.focus();
     });
-    const shows = targetSelect(targetValue(s.target), "screen-target", s.target.kind === "");
+    const shows = targetSelect(targetValue(s.target), "screen-target", s.target.kind === "", describe(s.target));
     shows.disabled = revoked;
     shows.addEventListener("change", () => {
-      if (shows.value === "" || shows.value === targetValue(s.target)) return;
+      if (shows.value === "" || shows.value === targetValue(s.target) || shows.value.indexOf("wall:") === 0) return;
       act("PUT", `/api/v1/screens/${s.id}`, { target: targetOfValue(shows.value) });
     });
     const btn = (label: string, testid: string, title: string, fn: () => void, cls = "btn btn-small"): HTMLElement => {
@@ -330,6 +394,7 @@ export function renderScreens(root: HTMLElement): void {
           if (window.confirm(`Forget the revoked screen “${s.name}”?`)) act("DELETE", `/api/v1/screens/${s.id}`);
         })]
       : [
+          btn("Change…", "screen-change", "Show another board, a variant or a video-wall tile", () => openChange(s)),
           btn("Identify", "screen-identify-btn", "Flash its name on the screen for 10 s", () => act("POST", `/api/v1/screens/${s.id}/identify`)),
           btn("Reload", "screen-reload", "Reload the page on the screen", () => act("POST", `/api/v1/screens/${s.id}/reload`)),
           rename,

@@ -108,8 +108,8 @@ test("pair a screen from the console, it shows live data; identify; switch every
     await ed.addInitScript(() => {
       window.confirm = () => true; // the console asks before switching and revoking
     });
-    // Expected: the sign-in page's 401 before signing in, the wrong code's 404.
-    const edWatch = watchPage(ed, { allowHTTPErrors: [/\/api\/v1\/auth\/me$/, /\/api\/v1\/screens$/], allowConsole: [/status of 40[14]/] });
+    // Expected: the sign-in page's 401 before signing in, the wrong code's 404, the tile outside the wall's 400.
+    const edWatch = watchPage(ed, { allowHTTPErrors: [/\/api\/v1\/auth\/me$/, /\/api\/v1\/screens(\/\d+)?$/], allowConsole: [/status of 40[014]/] });
     await ed.goto(`${server.url}/screens`);
     await ed.waitForSelector("#login-name");
     await ed.fill("#login-name", "ed");
@@ -191,6 +191,23 @@ test("pair a screen from the console, it shows live data; identify; switch every
     await Promise.all([onBoard(a, lobby), onBoard(b, lobby), onBoard(c, shop)]);
     await c.waitForFunction(() => document.querySelector('[data-testid="stat-value"]')?.textContent === "222");
     await ed.waitForFunction(() => document.querySelectorAll('[data-testid="screen-switched"]').length === 0);
+
+    // Change… puts wall C on one tile of a video wall; a tile outside the wall is refused beside its field.
+    const rowC = ed.locator('[data-testid="screen-row"]', { hasText: "Wall C" });
+    await rowC.locator('[data-testid="screen-change"]').click();
+    await ed.waitForSelector('[data-testid="change-dialog"]');
+    await ed.click('[data-testid="change-dialog"] summary');
+    await ed.fill('[data-testid="change-wall"]', "2x1");
+    await ed.fill('[data-testid="change-tile"]', "2,0");
+    await ed.click('[data-testid="change-save"]');
+    await ed.waitForFunction(() => (document.querySelector('[data-testid="change-error-tile"]')?.textContent || "").includes("outside a 2x1 wall"));
+    await screenshot(ed, "screens-change-dialog");
+    await ed.fill('[data-testid="change-tile"]', "1,0");
+    await ed.click('[data-testid="change-save"]');
+    await c.waitForURL((u) => u.pathname === `/d/${shop}` && u.searchParams.get("wall") === "2x1" && u.searchParams.get("tile") === "1,0", { timeout: 10000 });
+    await c.waitForSelector('[data-testid="display"][data-revision] .fb-widget');
+    await screenshot(c, "screens-wall-c-tile");
+    await ed.waitForFunction(() => [...document.querySelectorAll('[data-testid="screen-row"]')].some((r) => r.textContent.includes("wall 2x1, tile 1,0")));
 
     // Revoke wall A: "revoked — pair again" within 10 s, with a new code.
     const rowA = ed.locator('[data-testid="screen-row"]', { hasText: "Wall A" });
