@@ -375,12 +375,49 @@ type Summary struct {
 	DeletedAt   *time.Time       `json:"deleted_at,omitempty"`
 	WidgetCount int              `json:"widget_count"`
 	Variants    []VariantSummary `json:"variants"`
+	// Thumb is what the board list draws the board's thumbnail from; nil
+	// only for a stored board without variants, which Validate forbids.
+	Thumb *Thumb `json:"thumb"`
 }
 
 // VariantSummary names a variant and its canvas.
 type VariantSummary struct {
 	Name   string `json:"name"`
 	Canvas Canvas `json:"canvas"`
+}
+
+// Thumb is the layout of a board's first variant, reduced to what a
+// thumbnail draws: the canvas, the grid and per placement its cells and its
+// widget's kind. A variant places each widget at most once, so Items holds at
+// most MaxWidgets entries.
+type Thumb struct {
+	Variant string      `json:"variant"`
+	Canvas  Canvas      `json:"canvas"`
+	Grid    Grid        `json:"grid"`
+	Items   []ThumbItem `json:"items"`
+}
+
+// ThumbItem is one placement of a Thumb, in grid cells.
+type ThumbItem struct {
+	X    int    `json:"x"`
+	Y    int    `json:"y"`
+	W    int    `json:"w"`
+	H    int    `json:"h"`
+	Kind string `json:"kind"`
+}
+
+// thumbOf returns the Thumb of the first of variants, kindOf giving each
+// placed widget's kind; nil when there is no variant.
+func thumbOf(variants []Variant, kindOf map[string]string) *Thumb {
+	if len(variants) == 0 {
+		return nil
+	}
+	v := &variants[0]
+	t := &Thumb{Variant: v.Name, Canvas: v.Canvas, Grid: v.Grid, Items: make([]ThumbItem, len(v.Placements))}
+	for i, p := range v.Placements {
+		t.Items[i] = ThumbItem{X: p.X, Y: p.Y, W: p.W, H: p.H, Kind: kindOf[p.Widget]}
+	}
+	return t
 }
 
 // Version is one saved revision of a board, as listed in its history.

@@ -77,14 +77,25 @@ func fill(b *Board, created, updated, doc string) error {
 	return json.Unmarshal([]byte(doc), &b.Content)
 }
 
-// FindBoards implements Store.
+// listDoc is the part of a stored board document a list needs: decoding
+// only these fields skips the widgets' configs and queries.
+type listDoc struct {
+	Widgets []struct {
+		ID   string `json:"id"`
+		Kind string `json:"kind"`
+	} `json:"widgets"`
+	Variants []Variant `json:"variants"`
+}
+
+// FindBoards implements Store. Each summary's variants and thumbnail come
+// from one decoding of the board's document.
 func (s *SQLiteStore) FindBoards(ctx context.Context, f BoardFilter) ([]Summary, error) {
 	where := "deleted_at IS NULL ORDER BY updated_at DESC, id"
 	if f.Trashed {
 		where = "deleted_at IS NOT NULL ORDER BY deleted_at DESC, id"
 	}
 	rows, err := s.db.QueryContext(ctx,
-		`SELECT id, name, revision, created_at, updated_at, deleted_at, widget_count, variants FROM boards WHERE `+where)
+		`SELECT id, name, revision, created_at, updated_at, deleted_at, widget_count, doc FROM boards WHERE `+where)
 	if err != nil {
 		return nil, fmt.Errorf("list boards: %w", err)
 	}
@@ -95,9 +106,9 @@ func (s *SQLiteStore) FindBoards(ctx context.Context, f BoardFilter) ([]Summary,
 			sum              Summary
 			created, updated string
 			deleted          sql.NullString
-			variants         string
+			doc              []byte
 		)
-		if err := rows.Scan(&sum.ID, &sum.Name, &sum.Revision, &created, &updated, &deleted, &sum.WidgetCount, &variants); err != nil {
+		if err := rows.Scan(&sum.ID, &sum.Name, &sum.Revision, &created, &updated, &deleted, &sum.WidgetCount, &doc); err != nil {
 			return nil, fmt.Errorf("list boards: %w", err)
 		}
 		if sum.CreatedAt, err = parseTime(created); err != nil {
@@ -113,9 +124,19 @@ func (s *SQLiteStore) FindBoards(ctx context.Context, f BoardFilter) ([]Summary,
 			}
 			sum.DeletedAt = &t
 		}
-		if err := json.Unmarshal([]byte(variants), &sum.Variants); err != nil {
+		var d listDoc
+		if err := json.Unmarshal(doc, &d); err != nil {
 			return nil, fmt.Errorf("list boards: %s: %w", sum.ID, err)
 		}
+		sum.Variants = make([]VariantSummary, len(d.Variants))
+		for i, v := range d.Variants {
+			sum.Variants[i] = VariantSummary{Name: v.Name, Canvas: v.Canvas}
+		}
+		kinds := make(map[string]string, len(d.Widgets))
+		for _, w := range d.Widgets {
+			kinds[w.ID] = w.Kind
+		}
+		sum.Thumb = thumbOf(d.Variants, kinds)
 		out = append(out, sum)
 	}
 	if err := rows.Err(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -146,5 +147,64 @@ func TestStoreListNewestFirst(t *testing.T) {
 	}
 	if len(list[0].Variants) != 1 || list[0].Variants[0].Canvas.Width != 1920 {
 		t.Fatalf("variant summary = %+v", list[0].Variants)
+	}
+}
+
+// TestStoreListThumb: each summary carries its first variant's layout, with
+// the kind of every placed widget, in live and trashed lists alike, and
+// follows a save.
+func TestStoreListThumb(t *testing.T) {
+	s := newStoreForTest(t)
+	ctx := context.Background()
+	c := boards.Content{
+		Name: "wall",
+		Widgets: []boards.Widget{
+			{ID: "tps", Kind: "stat", Title: "TPS", Config: []byte(`{"unit":"req/s"}`)},
+			{ID: "hosts", Kind: "honeycomb", Title: "Hosts"},
+			{ID: "spare", Kind: "clock"},
+		},
+		Variants: []boards.Variant{
+			{Name: "32:9", Canvas: boards.Canvas{Width: 3840, Height: 1080}, Grid: boards.Grid{Columns: 96, Rows: 27},
+				Placements: []boards.Placement{{Widget: "hosts", X: 24, Y: 0, W: 72, H: 27}, {Widget: "tps", X: 0, Y: 0, W: 24, H: 9}}},
+			{Name: "16:9", Canvas: boards.Canvas{Width: 1920, Height: 1080}, Grid: boards.Grid{Columns: 48, Rows: 27},
+				Placements: []boards.Placement{{Widget: "spare", X: 0, Y: 0, W: 48, H: 27}}},
+		},
+	}
+	c.Normalize()
+	b, err := s.CreateBoard(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &boards.Thumb{Variant: "32:9", Canvas: boards.Canvas{Width: 3840, Height: 1080}, Grid: boards.Grid{Columns: 96, Rows: 27},
+		Items: []boards.ThumbItem{{X: 24, Y: 0, W: 72, H: 27, Kind: "honeycomb"}, {X: 0, Y: 0, W: 24, H: 9, Kind: "stat"}}}
+	list, err := s.FindBoards(ctx, boards.BoardFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || !reflect.DeepEqual(list[0].Thumb, want) {
+		t.Fatalf("thumb = %+v, want %+v", list[0].Thumb, want)
+	}
+	if got := fmt.Sprint(list[0].Variants); got != "[{32:9 {3840 1080}} {16:9 {1920 1080}}]" {
+		t.Fatalf("variants = %s", got)
+	}
+
+	// A save moves the first variant's placements: the list follows.
+	c.Variants[0].Placements = []boards.Placement{{Widget: "spare", X: 0, Y: 0, W: 10, H: 10}}
+	if _, err := s.UpdateBoard(ctx, b.ID, boards.BoardUpdate{BaseRevision: 1, Content: c}); err != nil {
+		t.Fatal(err)
+	}
+	want.Items = []boards.ThumbItem{{X: 0, Y: 0, W: 10, H: 10, Kind: "clock"}}
+	list, _ = s.FindBoards(ctx, boards.BoardFilter{})
+	if !reflect.DeepEqual(list[0].Thumb, want) {
+		t.Fatalf("after save: thumb = %+v, want %+v", list[0].Thumb, want)
+	}
+
+	// The trash lists the same thumbnail.
+	if err := s.DeleteBoard(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	trash, _ := s.FindBoards(ctx, boards.BoardFilter{Trashed: true})
+	if len(trash) != 1 || !reflect.DeepEqual(trash[0].Thumb, want) {
+		t.Fatalf("trash thumb = %+v, want %+v", trash, want)
 	}
 }

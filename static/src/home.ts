@@ -8,7 +8,6 @@ import {
   createBlankBoard,
   createFromTemplate,
   duplicateBoard,
-  getBoard,
   importBoard,
   listBoards,
   listTemplates,
@@ -30,11 +29,9 @@ import {
   MAX_NAME_LENGTH,
   nameProblem,
   parseImportText,
-  thumbOf,
   uniqueName,
   type BoardSummary,
   type TemplateSummary,
-  type Thumb,
   type VariantSummary,
 } from "./lib/boards.ts";
 import { ApiError, errorMessage } from "./lib/errors.ts";
@@ -46,8 +43,6 @@ import { drawThumb } from "./thumbnail.ts";
 const CLOCK_TICK_MS = 30000;
 /** A toast (with its Undo) stays this long unless closed. */
 const TOAST_MS = 12000;
-/** Thumbnails need each board's layout: at most this many GETs at once. */
-const THUMB_CONCURRENCY = 4;
 
 interface TimeCell {
   el: HTMLElement;
@@ -100,7 +95,6 @@ export function renderHome(root: HTMLElement): void {
   let filter = "";
   /** Set after an action, so the next list draws that board's card highlighted and focused. */
   let highlight = "";
-  const thumbs = new ThumbCache();
 
   // --- header buttons -----------------------------------------------------
   const newButton = h("button", { type: "button", class: "btn btn-primary", "data-testid": "new-board" }, plusIcon(), "New board");
@@ -255,7 +249,6 @@ export function renderHome(root: HTMLElement): void {
     }
     const cards = shown.map((b) => boardCard(b, now, offset, times, cardActions));
     replace(content, h("ul", { class: "board-grid", "data-testid": "boards" }, ...cards));
-    thumbs.fill(shown);
     if (highlight !== "") {
       const card = content.querySelector<HTMLElement>(`[data-board-id="${cssEscape(highlight)}"]`);
       highlight = "";
@@ -483,54 +476,20 @@ function signedInUser(nav: HTMLElement, audit: HTMLElement): HTMLElement {
 // --- thumbnails ---------------------------------------------------------------
 
 /**
- * Fetches each board's layout for its thumbnail, a few at a time, and keeps it
- * per revision: a refresh redraws from the cache and fetches only what changed.
+ * The thumbnail of b, from the layout its summary carries (the list answer
+ * holds every board's, so drawing costs no request); without one, an empty
+ * frame at the first variant's proportions.
  */
-class ThumbCache {
-  private cache = new Map<string, { revision: number; thumb: Thumb | null; failed: boolean }>();
-  private queue: BoardSummary[] = [];
-  private running = 0;
-
-  /** Draws every cached thumbnail of boards on the page and fetches the missing ones. */
-  fill(boards: BoardSummary[]): void {
-    this.queue = [];
-    for (const b of boards) {
-      const c = this.cache.get(b.id);
-      if (c && c.revision === b.revision) this.draw(b.id, c.thumb, c.failed);
-      else this.queue.push(b);
-    }
-    while (this.running < THUMB_CONCURRENCY && this.queue.length > 0) this.next();
+function thumbBox(b: BoardSummary, cls = "thumb-box", testid = "thumb-box"): HTMLElement {
+  const box = h("div", { class: cls, "data-testid": testid, "data-thumb": b.thumb ? "drawn" : "none" });
+  const first = b.variants[0];
+  if (b.thumb) {
+    box.appendChild(drawThumb(b.thumb, undefined, b.id));
+    if (b.thumb.items.length === 0) box.appendChild(h("span", { class: "thumb-empty" }, "No widgets yet"));
+  } else if (first && first.canvas) {
+    box.appendChild(drawThumb({ variant: first.name, canvas: first.canvas, items: [] }));
   }
-
-  private next(): void {
-    const b = this.queue.shift();
-    if (!b) return;
-    this.running++;
-    getBoard(b.id).then(
-      (full) => {
-        const thumb = thumbOf(full);
-        this.cache.set(b.id, { revision: typeof full.revision === "number" ? full.revision : b.revision, thumb, failed: false });
-        this.draw(b.id, thumb, false);
-      },
-      () => {
-        // A board deleted meanwhile, or a hiccup: the card keeps its outline; the next refresh tries again.
-        this.draw(b.id, null, true);
-      },
-    ).finally(() => {
-      this.running--;
-      this.next();
-    });
-  }
-
-  private draw(id: string, thumb: Thumb | null, failed: boolean): void {
-    const box = document.querySelector<HTMLElement>(`[data-board-id="${cssEscape(id)}"] [data-testid="thumb-box"]`);
-    if (!box) return;
-    box.setAttribute("data-thumb", failed ? "failed" : thumb ? "drawn" : "none");
-    if (thumb) {
-      replace(box, drawThumb(thumb));
-      if (thumb.items.length === 0) box.appendChild(h("span", { class: "thumb-empty" }, "No widgets yet"));
-    }
-  }
+  return box;
 }
 
 // --- board cards ------------------------------------------------------------
@@ -556,10 +515,6 @@ function timeCell(iso: string, now: number, offset: number, times: TimeCell[], t
 
 function boardCard(b: BoardSummary, now: number, offset: number, times: TimeCell[], act: CardActions): HTMLElement {
   const label = b.name.trim() === "" ? "Untitled board" : b.name;
-  const first = b.variants[0];
-  const thumbBox = h("div", { class: "thumb-box", "data-testid": "thumb-box", "data-thumb": "loading" });
-  // Until the layout arrives: an empty frame at the first variant's proportions.
-  if (first && first.canvas) replace(thumbBox, drawThumb({ variant: first.name, canvas: first.canvas, items: [] }));
 
   const duplicate = iconButton(copyIcon(), `Duplicate “${label}”`, "duplicate");
   duplicate.addEventListener("click", () => act.duplicate(b, duplicate));
@@ -573,7 +528,7 @@ function boardCard(b: BoardSummary, now: number, offset: number, times: TimeCell
     h(
       "a",
       { class: "thumb-link", href: displayURL(b.id), tabindex: "-1", "aria-hidden": "true", title: "Show the board full screen" },
-      thumbBox,
+      thumbBox(b),
     ),
     h(
       "div",
@@ -668,6 +623,7 @@ function trashTable(list: BoardSummary[], times: TimeCell[], act: TrashActions):
     return h(
       "tr",
       { "data-testid": "trash-row", "data-board-id": b.id },
+      h("td", { class: "trash-thumb-cell", "aria-hidden": "true" }, thumbBox(b, "thumb-box trash-thumb", "trash-thumb")),
       h("td", { class: "name-cell" }, boardName(b.name), h("span", { class: "board-id", title: "Board ID" }, b.id)),
       h("td", null, variantList(b.variants)),
       h("td", { class: "num" }, String(b.widgetCount)),
@@ -687,6 +643,7 @@ function trashTable(list: BoardSummary[], times: TimeCell[], act: TrashActions):
         h(
           "tr",
           null,
+          h("th", { scope: "col" }, h("span", { class: "sr-only" }, "Layout")),
           h("th", { scope: "col" }, "Board"),
           h("th", { scope: "col" }, "Layout variants"),
           h("th", { scope: "col", class: "num" }, "Widgets"),

@@ -220,35 +220,35 @@ function glyph(kind: string, b: Box, r: () => number, color: string): SVGElement
   return out;
 }
 
-function item(it: ThumbItem, t: Thumb, gap: number): SVGElement {
+function item(it: ThumbItem, t: Thumb, gap: number, seed: string): SVGElement {
   const { width: W, height: H } = t.canvas;
   const box: Box = { x: it.x * W + gap, y: it.y * H + gap, w: it.w * W - 2 * gap, h: it.h * H - 2 * gap };
   const family = kindFamily(it.kind);
   const color = FAMILY_COLOR[family] ?? MUTED;
   const status = it.kind === "status";
-  const label = `${it.title.trim() || it.id} (${it.kind})`;
   const g = svg(
     "g",
-    { class: `thumb-item thumb-${family}`, "data-testid": "thumb-item", "data-kind": it.kind, "data-widget-id": it.id },
+    { class: `thumb-item thumb-${family}`, "data-testid": "thumb-item", "data-kind": it.kind },
     svg("title", {}),
     rect(box, status ? OK : "#1c2027", { rx: f(Math.min(box.w, box.h) * 0.04) }),
     rect(box, color, { rx: f(Math.min(box.w, box.h) * 0.04), opacity: status ? 0 : 0.1 }),
   );
-  (g.firstChild as SVGElement).textContent = label;
+  (g.firstChild as SVGElement).textContent = `${it.kind} widget`;
   // A title bar, then the body drawing with a margin.
   const pad = Math.min(box.w, box.h) * 0.1;
   const titleH = Math.min(box.h * 0.12, H * 0.03);
   g.appendChild(rect({ x: box.x + pad, y: box.y + pad * 0.6, w: box.w * 0.35, h: titleH * 0.5 }, status ? "#0b1f10" : MUTED, { opacity: 0.8 }));
   const body: Box = { x: box.x + pad, y: box.y + pad * 0.6 + titleH, w: box.w - 2 * pad, h: box.h - pad * 1.6 - titleH };
-  if (body.w > 0 && body.h > 0) for (const el of glyph(it.kind, body, rng(it.id + it.kind), color)) g.appendChild(el);
+  if (body.w > 0 && body.h > 0) for (const el of glyph(it.kind, body, rng(seed), color)) g.appendChild(el);
   return g;
 }
 
 /**
  * Draws a thumbnail of t: an SVG whose viewBox is the canvas, so it keeps the
- * variant's proportions in any box (preserveAspectRatio meet).
+ * variant's proportions in any box (preserveAspectRatio meet). seed (the
+ * board's id) makes each widget's made-up drawing the same on every load.
  */
-export function drawThumb(t: Thumb, background = "#111217"): SVGElement {
+export function drawThumb(t: Thumb, background = "#111217", seed = ""): SVGElement {
   const { width: W, height: H } = t.canvas;
   const gap = Math.min(W, H) * 0.004;
   const root = svg(
@@ -266,6 +266,6 @@ export function drawThumb(t: Thumb, background = "#111217"): SVGElement {
     rect({ x: 0, y: 0, w: W, h: H }, background, { stroke: "#2a2d35", "stroke-width": 1, "vector-effect": "non-scaling-stroke" }),
   );
   (root.firstChild as SVGElement).textContent = `Layout of ${t.variant || "the first variant"}: ${t.items.length} widget${t.items.length === 1 ? "" : "s"}`;
-  for (const it of t.items) root.appendChild(item(it, t, gap));
+  t.items.forEach((it, i) => root.appendChild(item(it, t, gap, `${seed}/${i}/${it.kind}`)));
   return root;
 }

@@ -23,6 +23,8 @@ export interface BoardSummary {
   variants: VariantSummary[];
   /** When the board went to the trash; "" for a live board. */
   deletedAt: string;
+  /** The first variant's layout, as the list sends it; null when it sent none usable. */
+  thumb: Thumb | null;
 }
 
 /** A ready board from GET /api/v1/templates. */
@@ -36,9 +38,7 @@ export interface TemplateSummary {
 
 /** One placed widget of a thumbnail, as fractions (0–1) of the canvas. */
 export interface ThumbItem {
-  id: string;
   kind: string;
-  title: string;
   x: number;
   y: number;
   w: number;
@@ -114,6 +114,7 @@ export function parseBoardList(body: unknown, path = "/api/v1/boards"): BoardSum
       widgetCount: num(item["widget_count"]),
       variants: parseVariants(item["variants"]),
       deletedAt: str(item["deleted_at"]),
+      thumb: parseThumb(item["thumb"]),
     });
   }
   return out;
@@ -148,51 +149,30 @@ export function parseTemplates(body: unknown): TemplateSummary[] {
 }
 
 /**
- * Returns the layout of a board's first variant (or the one named), with each
- * placement as fractions of the canvas and its widget's kind and title.
- * Returns null when the board has no usable variant. Placements of widgets the
- * board does not define are drawn as kind "unknown"; placements are clipped to
- * the grid so a broken board cannot draw outside its thumbnail.
+ * Parses a summary's "thumb" ({variant, canvas, grid, items: [{x, y, w, h,
+ * kind}]}, in grid cells) into fractions of the canvas. Returns null when
+ * there is no usable canvas or grid. Items are clipped to the grid so a
+ * broken board cannot draw outside its thumbnail; a missing kind is
+ * "unknown".
  */
-export function thumbOf(board: unknown, variantName?: string): Thumb | null {
-  if (!isRecord(board) || !Array.isArray(board["variants"])) return null;
-  const variants = (board["variants"] as unknown[]).filter(isRecord);
-  const v = (variantName !== undefined ? variants.find((x) => x["name"] === variantName) : undefined) ?? variants[0];
-  if (!v) return null;
-  const canvas = parseCanvas(v["canvas"]);
-  const grid = isRecord(v["grid"]) ? v["grid"] : null;
+export function parseThumb(raw: unknown): Thumb | null {
+  if (!isRecord(raw)) return null;
+  const canvas = parseCanvas(raw["canvas"]);
+  const grid = isRecord(raw["grid"]) ? raw["grid"] : null;
   const cols = grid ? num(grid["columns"]) : 0;
   const rows = grid ? num(grid["rows"]) : 0;
   if (!canvas || cols < 1 || rows < 1) return null;
-
-  const kinds = new Map<string, { kind: string; title: string }>();
-  if (Array.isArray(board["widgets"])) {
-    for (const w of board["widgets"] as unknown[]) {
-      if (isRecord(w)) kinds.set(idOf(w["id"]), { kind: str(w["kind"]) || "unknown", title: str(w["title"]) });
-    }
-  }
   const items: ThumbItem[] = [];
-  const placements = Array.isArray(v["placements"]) ? (v["placements"] as unknown[]) : [];
-  for (const p of placements) {
+  for (const p of Array.isArray(raw["items"]) ? (raw["items"] as unknown[]) : []) {
     if (!isRecord(p)) continue;
-    const id = idOf(p["widget"]);
     const x = Math.max(0, num(p["x"]));
     const y = Math.max(0, num(p["y"]));
     const w = Math.min(num(p["w"]), cols - x);
     const h = Math.min(num(p["h"]), rows - y);
     if (w <= 0 || h <= 0) continue;
-    const def = kinds.get(id);
-    items.push({
-      id,
-      kind: def ? def.kind : "unknown",
-      title: def ? def.title : "",
-      x: x / cols,
-      y: y / rows,
-      w: w / cols,
-      h: h / rows,
-    });
+    items.push({ kind: str(p["kind"]) || "unknown", x: x / cols, y: y / rows, w: w / cols, h: h / rows });
   }
-  return { variant: str(v["name"]), canvas, items };
+  return { variant: str(raw["variant"]), canvas, items };
 }
 
 /** Widget kinds grouped by what they draw, for a thumbnail's tint. */

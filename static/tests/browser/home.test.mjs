@@ -45,13 +45,13 @@ async function stubEditor(page) {
   await page.route(/\/edit\/[^/]+$/, (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<title>editor stub</title>" }));
 }
 
-/** Waits for the list to be drawn with every thumbnail settled (drawn, or no layout). */
+/** Waits for the list to be drawn (thumbnails come with it: the list answer carries every board's layout). */
 async function waitForList(page) {
   await page.waitForSelector('[data-testid="boards"]');
-  await page.waitForFunction(() =>
-    Array.from(document.querySelectorAll('[data-testid="thumb-box"]')).every((b) => b.getAttribute("data-thumb") !== "loading"),
-  );
 }
+
+/** The paths of the API requests recorded from index from on, without the origin. */
+const apiPaths = (watch, from) => watch.requests.slice(from).map((u) => new URL(u).pathname).filter((p) => p.startsWith("/api/"));
 
 test("home: empty state, then cards with thumbnails at true proportions, escaped names and working links", async () => {
   const page = await browser.newPage();
@@ -105,9 +105,16 @@ test("home: empty state, then cards with thumbnails at true proportions, escaped
     created.push(res.json());
   }
 
+  const before = watch.requests.length;
   await page.reload();
   await waitForList(page);
+  await page.waitForLoadState("networkidle"); // nothing left in flight: late thumbnail fetches would show below
   assert.equal(await page.locator('[data-testid="board-card"]').count(), 3);
+  // One list request draws every card and thumbnail: no GET of a single board.
+  const paths = apiPaths(watch, before);
+  assert.deepEqual(paths.filter((p) => p === "/api/v1/boards"), ["/api/v1/boards"], `API requests: ${paths.join(", ")}`);
+  assert.deepEqual(paths.filter((p) => p.startsWith("/api/v1/boards/")), [], `API requests: ${paths.join(", ")}`);
+  assert.equal(await page.locator('[data-testid="thumb-box"][data-thumb="drawn"]').count(), 3);
   assert.equal(await page.textContent('[data-testid="board-count"]'), "3");
 
   for (const board of created) {
@@ -141,19 +148,19 @@ test("home: empty state, then cards with thumbnails at true proportions, escaped
       outer: { x: outer.x, y: outer.y, w: outer.width, h: outer.height },
       items: Array.from(svg.querySelectorAll('[data-testid="thumb-item"]'), (g) => {
         const r = g.querySelector("rect").getBoundingClientRect();
-        return { kind: g.getAttribute("data-kind"), id: g.getAttribute("data-widget-id"), x: r.x, y: r.y, w: r.width, h: r.height, label: g.querySelector("title").textContent };
+        return { kind: g.getAttribute("data-kind"), x: r.x, y: r.y, w: r.width, h: r.height, label: g.querySelector("title").textContent };
       }),
     };
   });
   const ratio = geo.outer.w / geo.outer.h;
   assert.ok(Math.abs(ratio - 32 / 9) < 0.05, `thumbnail drawn at ${ratio.toFixed(3)}:1, want 32:9 (3.556)`);
   assert.deepEqual(
-    geo.items.map((i) => [i.id, i.kind, i.label]),
+    geo.items.map((i) => [i.kind, i.label]),
     [
-      ["tps", "stat", "TPS (stat)"],
-      ["trend", "timeseries", "Trend (timeseries)"],
-      ["hosts", "honeycomb", "Hosts (honeycomb)"],
-      ["rt", "hitmap", "Response times (hitmap)"],
+      ["stat", "stat widget"],
+      ["timeseries", "timeseries widget"],
+      ["honeycomb", "honeycomb widget"],
+      ["hitmap", "hitmap widget"],
     ],
   );
   const placements = wide.variants[0].placements;
@@ -161,10 +168,10 @@ test("home: empty state, then cards with thumbnails at true proportions, escaped
     const p = placements[i];
     // Each rectangle sits at its grid cells (within a small gap and a pixel of rounding).
     const tol = geo.outer.w * 0.01 + 1;
-    assert.ok(Math.abs(it.x - (geo.outer.x + (p.x / 96) * geo.outer.w)) < tol, `${it.id} x`);
-    assert.ok(Math.abs(it.y - (geo.outer.y + (p.y / 27) * geo.outer.h)) < tol, `${it.id} y`);
-    assert.ok(Math.abs(it.w - (p.w / 96) * geo.outer.w) < tol, `${it.id} w`);
-    assert.ok(Math.abs(it.h - (p.h / 27) * geo.outer.h) < tol, `${it.id} h`);
+    assert.ok(Math.abs(it.x - (geo.outer.x + (p.x / 96) * geo.outer.w)) < tol, `${p.widget} x`);
+    assert.ok(Math.abs(it.y - (geo.outer.y + (p.y / 27) * geo.outer.h)) < tol, `${p.widget} y`);
+    assert.ok(Math.abs(it.w - (p.w / 96) * geo.outer.w) < tol, `${p.widget} w`);
+    assert.ok(Math.abs(it.h - (p.h / 27) * geo.outer.h) < tol, `${p.widget} h`);
   });
   // Boards without widgets say so over an empty 16:9 frame.
   const lobby = card(page, created[2].id);
@@ -344,6 +351,9 @@ test("home: duplicate, delete with Undo, restore from the trash, delete forever"
   await page.waitForSelector(`[data-testid="trash-row"][data-board-id="${copy.id}"]`);
   assert.equal(await page.title(), "Trash · Flexboard");
   assert.equal(await page.textContent(`[data-testid="trash-row"][data-board-id="${copy.id}"] [data-testid="board-name"]`), "Lobby (copy)");
+  // The row shows the board's layout too (Lobby has no widgets: an empty 16:9 frame).
+  const trashThumb = page.locator(`[data-testid="trash-row"][data-board-id="${copy.id}"] [data-testid="trash-thumb"] [data-testid="thumb"]`);
+  assert.equal(await trashThumb.getAttribute("data-canvas"), "1920x1080");
   await screenshot(page, "home-trash");
   await page.click(`[data-testid="trash-row"][data-board-id="${copy.id}"] [data-testid="restore"]`);
   await page.waitForSelector('[data-testid="trash-empty"]');

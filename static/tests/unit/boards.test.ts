@@ -12,7 +12,7 @@ import {
   parseBoardList,
   parseImportText,
   parseTemplates,
-  thumbOf,
+  parseThumb,
   uniqueName,
 } from "../../src/lib/boards.ts";
 
@@ -39,15 +39,28 @@ describe("parseBoardList", () => {
         widgetCount: 16,
         variants: [{ name: "16:9", canvas: { width: 1920, height: 1080 } }],
         deletedAt: "",
+        thumb: null,
       },
     ]);
+  });
+  it("WithThumb", () => {
+    const [b] = parseBoardList({
+      boards: [
+        {
+          id: "b1",
+          variants: [{ name: "16:9", canvas: { width: 1920, height: 1080 } }],
+          thumb: { variant: "16:9", canvas: { width: 1920, height: 1080 }, grid: { columns: 48, rows: 27 }, items: [{ x: 12, y: 0, w: 24, h: 27, kind: "gauge" }] },
+        },
+      ],
+    });
+    assert.deepEqual(b?.thumb, { variant: "16:9", canvas: { width: 1920, height: 1080 }, items: [{ kind: "gauge", x: 0.25, y: 0, w: 0.5, h: 1 }] });
   });
   it("Empty", () => {
     assert.deepEqual(parseBoardList({ boards: [] }), []);
   });
   it("NumericIDAndMissingFields", () => {
     assert.deepEqual(parseBoardList({ boards: [{ id: 7 }] }), [
-      { id: "7", name: "", revision: 0, updatedAt: "", widgetCount: 0, variants: [], deletedAt: "" },
+      { id: "7", name: "", revision: 0, updatedAt: "", widgetCount: 0, variants: [], deletedAt: "", thumb: null },
     ]);
   });
   it("SkipsEntriesWithoutID", () => {
@@ -140,70 +153,54 @@ describe("parseTemplates", () => {
   }
 });
 
-describe("thumbOf", () => {
-  const board = {
-    widgets: [
-      { id: "tps", kind: "stat", title: "TPS" },
-      { id: "hosts", kind: "honeycomb", title: "Hosts" },
-    ],
-    variants: [
-      {
-        name: "32:9",
+describe("parseThumb", () => {
+  it("CellsAsFractions", () => {
+    assert.deepEqual(
+      parseThumb({
+        variant: "32:9",
         canvas: { width: 3840, height: 1080 },
         grid: { columns: 96, rows: 27 },
-        placements: [
-          { widget: "tps", x: 0, y: 0, w: 24, h: 9 },
-          { widget: "hosts", x: 24, y: 0, w: 72, h: 27 },
+        items: [
+          { x: 0, y: 0, w: 24, h: 9, kind: "stat" },
+          { x: 24, y: 0, w: 72, h: 27, kind: "honeycomb" },
+        ],
+      }),
+      {
+        variant: "32:9",
+        canvas: { width: 3840, height: 1080 },
+        items: [
+          { kind: "stat", x: 0, y: 0, w: 0.25, h: 9 / 27 },
+          { kind: "honeycomb", x: 0.25, y: 0, w: 0.75, h: 1 },
         ],
       },
-      { name: "16:9", canvas: { width: 1920, height: 1080 }, grid: { columns: 48, rows: 27 }, placements: [{ widget: "tps", x: 0, y: 0, w: 48, h: 27 }] },
-    ],
-  };
-  it("FirstVariantAsFractions", () => {
-    assert.deepEqual(thumbOf(board), {
-      variant: "32:9",
-      canvas: { width: 3840, height: 1080 },
-      items: [
-        { id: "tps", kind: "stat", title: "TPS", x: 0, y: 0, w: 0.25, h: 9 / 27 },
-        { id: "hosts", kind: "honeycomb", title: "Hosts", x: 0.25, y: 0, w: 0.75, h: 1 },
-      ],
-    });
+    );
   });
-  it("NamedVariant", () => {
-    const t = thumbOf(board, "16:9");
-    assert.equal(t?.variant, "16:9");
-    assert.deepEqual(t?.items.map((i) => [i.id, i.w, i.h]), [["tps", 1, 1]]);
-  });
-  it("UnknownVariantFallsBackToFirst", () => assert.equal(thumbOf(board, "4:3")?.variant, "32:9"));
-  it("UndefinedWidgetIsUnknown", () => {
-    const t = thumbOf({ widgets: [], variants: [{ name: "v", canvas: { width: 100, height: 100 }, grid: { columns: 10, rows: 10 }, placements: [{ widget: "ghost", x: 1, y: 1, w: 2, h: 2 }] }] });
-    assert.deepEqual(t?.items, [{ id: "ghost", kind: "unknown", title: "", x: 0.1, y: 0.1, w: 0.2, h: 0.2 }]);
+  it("NoItems", () => assert.deepEqual(parseThumb({ variant: "v", canvas: { width: 100, height: 100 }, grid: { columns: 10, rows: 10 } })?.items, []));
+  it("MissingKindIsUnknown", () => {
+    const t = parseThumb({ variant: "v", canvas: { width: 100, height: 100 }, grid: { columns: 10, rows: 10 }, items: [{ x: 1, y: 1, w: 2, h: 2 }] });
+    assert.deepEqual(t?.items, [{ kind: "unknown", x: 0.1, y: 0.1, w: 0.2, h: 0.2 }]);
   });
   it("ClipsToTheGrid", () => {
-    const t = thumbOf({
-      widgets: [{ id: "a", kind: "bar" }],
-      variants: [
-        {
-          name: "v",
-          canvas: { width: 1000, height: 500 },
-          grid: { columns: 10, rows: 5 },
-          placements: [
-            { widget: "a", x: 8, y: 4, w: 5, h: 5 },
-            { widget: "a", x: 12, y: 0, w: 1, h: 1 },
-            { widget: "a", x: 0, y: 0, w: 0, h: 1 },
-          ],
-        },
+    const t = parseThumb({
+      variant: "v",
+      canvas: { width: 1000, height: 500 },
+      grid: { columns: 10, rows: 5 },
+      items: [
+        { x: 8, y: 4, w: 5, h: 5, kind: "bar" },
+        { x: 12, y: 0, w: 1, h: 1, kind: "bar" },
+        { x: 0, y: 0, w: 0, h: 1, kind: "bar" },
+        "not an item",
       ],
     });
     assert.deepEqual(t?.items.map((i) => [i.x, i.y, i.w, i.h]), [[0.8, 0.8, 0.2, 0.2]]);
   });
   for (const [name, body] of [
-    ["NotABoard", null],
-    ["NoVariants", { variants: [] }],
-    ["NoCanvas", { variants: [{ name: "v", grid: { columns: 1, rows: 1 } }] }],
-    ["NoGrid", { variants: [{ name: "v", canvas: { width: 100, height: 100 } }] }],
+    ["Missing", undefined],
+    ["NotAnObject", [1, 2]],
+    ["NoCanvas", { variant: "v", grid: { columns: 1, rows: 1 }, items: [] }],
+    ["NoGrid", { variant: "v", canvas: { width: 100, height: 100 }, items: [] }],
   ] as Array<[string, unknown]>) {
-    it(`Null${name}`, () => assert.equal(thumbOf(body), null));
+    it(`Null${name}`, () => assert.equal(parseThumb(body), null));
   }
 });
 
