@@ -99,10 +99,51 @@ export function nextSort(cur: TableSort, column: number): TableSort {
   return { column, desc: column >= 0 };
 }
 
+/** The smallest font (design px) a table shrinks to before it hides columns: still legible across a room on a 1080p wall. */
+export const MIN_TABLE_FONT = 11;
+
+/** The largest font (design px) of a table, however big the widget. */
+export const MAX_TABLE_FONT = 28;
+
+/** How a table fits its width: the font, and how many of its columns (the first ones) are shown. */
+export interface TableFit {
+  font: number;
+  shown: number;
+}
+
+/**
+ * Fits a table in avail px: nameW and colW are the widths of the name column
+ * and of each value column measured at font (widths scale with the font,
+ * padding being in em). The font shrinks from font to keep every column,
+ * down to minFont; below it the last columns are hidden until the rest fits
+ * (the first column of values is kept whatever the width).
+ */
+export function fitTable(nameW: number, colW: number[], avail: number, font: number, minFont: number): TableFit {
+  const total = nameW + colW.reduce((a, b) => a + b, 0);
+  if (total <= avail || total <= 0) return { font, shown: colW.length };
+  const f = Math.floor((font * avail) / total);
+  if (f >= minFont) return { font: f, shown: colW.length };
+  const k = minFont / font;
+  let w = nameW * k;
+  let shown = 0;
+  while (shown < colW.length && (shown === 0 || w + colW[shown]! * k <= avail)) {
+    w += colW[shown]! * k;
+    shown++;
+  }
+  return { font: minFont, shown };
+}
+
+/** The note saying which columns a narrow table hides: "+2 columns: error ratio, p95 ms". */
+export function hiddenNote(hidden: string[]): string {
+  if (hidden.length === 0) return "";
+  return `+${hidden.length} column${hidden.length === 1 ? "" : "s"}: ${hidden.join(", ")}`;
+}
+
 export const createTable: WidgetFactory = (body, w, size) => {
-  const font = Math.max(10, Math.round(Math.min(size.h / 9, size.w / 28, 28)));
+  // From the height (about nine lines); the width shrinks it in draw.
+  const maxFont = Math.max(MIN_TABLE_FONT, Math.round(Math.min(size.h / 9, MAX_TABLE_FONT)));
   const table = h("table", { class: "fb-table" });
-  table.style.fontSize = `${font}px`;
+  table.style.fontSize = `${maxFont}px`;
   body.appendChild(table);
   body.classList.add("fb-scroll-hidden");
   let sort: TableSort | null = null;
@@ -124,23 +165,41 @@ export const createTable: WidgetFactory = (body, w, size) => {
       });
       return th;
     };
-    const head = h("tr", null, header("", -1), ...columns.map((c, i) => header(c.name, i)));
-    const bodyRows = sortRows(rows, s).map((r) =>
-      h(
-        "tr",
-        null,
-        h("td", { class: "name" }, r.name),
-        ...columns.map((c, i) => {
-          const cell = r.cells[i] ?? null;
-          return h(
-            "td",
-            { class: "num", "data-state": cell ? cell.state : "nodata" },
-            cell ? formatValue(cell.value, c.unit, c.decimals) : "–",
-          );
-        }),
-      ),
-    );
-    replace(table, h("thead", null, head), h("tbody", null, ...bodyRows));
+    const sorted = sortRows(rows, s);
+    const render = (shown: number): void => {
+      const cols = columns.slice(0, shown);
+      const head = h("tr", null, header("", -1), ...cols.map((c, i) => header(c.name, i)));
+      const bodyRows = sorted.map((r) =>
+        h(
+          "tr",
+          null,
+          h("td", { class: "name" }, r.name),
+          ...cols.map((c, i) => {
+            const cell = r.cells[i] ?? null;
+            return h(
+              "td",
+              { class: "num", "data-state": cell ? cell.state : "nodata" },
+              cell ? formatValue(cell.value, c.unit, c.decimals) : "–",
+            );
+          }),
+        ),
+      );
+      const hidden = columns.slice(shown).map((c) => c.name);
+      // Above the rows: rows past the bottom are cut, the note must not be.
+      const note = hidden.length > 0 ? h("caption", { class: "fb-table-hidden", "data-testid": "table-hidden", title: hidden.join(", ") }, hiddenNote(hidden)) : null;
+      replace(table, ...(note ? [note] : []), h("thead", null, head), h("tbody", null, ...bodyRows));
+    };
+    // Measured at the largest font with every column: the widths (nowrap
+    // cells) say what font keeps them all, and what to hide below the minimum.
+    table.style.fontSize = `${maxFont}px`;
+    render(columns.length);
+    const ths = table.querySelectorAll("thead th");
+    if (ths.length === columns.length + 1 && table.offsetWidth > 0) {
+      const widths = Array.from(ths, (th) => (th as HTMLElement).offsetWidth);
+      const fit = fitTable(widths[0]!, widths.slice(1), size.w, maxFont, MIN_TABLE_FONT);
+      if (fit.font !== maxFont) table.style.fontSize = `${fit.font}px`;
+      if (fit.shown < columns.length) render(fit.shown);
+    }
   };
 
   return {
