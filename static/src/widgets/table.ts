@@ -105,32 +105,47 @@ export const MIN_TABLE_FONT = 11;
 /** The largest font (design px) of a table, however big the widget. */
 export const MAX_TABLE_FONT = 28;
 
-/** How a table fits its width: the font, and how many of its columns (the first ones) are shown. */
+/** Below the minimum font, names are cut to this many em (with "…") before a column is hidden. */
+export const MIN_NAME_EM = 7;
+
+/** How a table fits its width: the font, how many of its columns (the first ones) are shown, and the widest a name may be (px; 0: whole). */
 export interface TableFit {
   font: number;
   shown: number;
+  nameMax: number;
 }
 
 /**
  * Fits a table in avail px: nameW and colW are the widths of the name column
  * and of each value column measured at font (widths scale with the font,
  * padding being in em). The font shrinks from font to keep every column,
- * down to minFont; below it the last columns are hidden until the rest fits
- * (the first column of values is kept whatever the width).
+ * down to minFont; there the names are cut down to nameMinEm, and only then
+ * are the last columns hidden until the rest fits (the first column of
+ * values is kept whatever the width).
  */
-export function fitTable(nameW: number, colW: number[], avail: number, font: number, minFont: number): TableFit {
+export function fitTable(nameW: number, colW: number[], avail: number, font: number, minFont: number, nameMinEm = MIN_NAME_EM): TableFit {
   const total = nameW + colW.reduce((a, b) => a + b, 0);
-  if (total <= avail || total <= 0) return { font, shown: colW.length };
+  if (total <= avail || total <= 0) return { font, shown: colW.length, nameMax: 0 };
   const f = Math.floor((font * avail) / total);
-  if (f >= minFont) return { font: f, shown: colW.length };
+  if (f >= minFont) return { font: f, shown: colW.length, nameMax: 0 };
   const k = minFont / font;
-  let w = nameW * k;
+  const cols = colW.map((w) => w * k);
+  const sum = cols.reduce((a, b) => a + b, 0);
+  const name = nameW * k;
+  const nameMin = Math.min(name, nameMinEm * minFont);
+  // Every column, with the names cut only as much as needed.
+  if (nameMin + sum <= avail) {
+    return { font: minFont, shown: colW.length, nameMax: name + sum <= avail ? 0 : Math.floor(avail - sum) };
+  }
+  let w = nameMin;
   let shown = 0;
-  while (shown < colW.length && (shown === 0 || w + colW[shown]! * k <= avail)) {
-    w += colW[shown]! * k;
+  while (shown < cols.length && (shown === 0 || w + cols[shown]! <= avail)) {
+    w += cols[shown]!;
     shown++;
   }
-  return { font: minFont, shown };
+  // The names take what the shown columns leave, down to nameMinEm.
+  const rest = avail - (w - nameMin);
+  return { font: minFont, shown, nameMax: rest >= name ? 0 : Math.floor(Math.max(nameMin, rest)) };
 }
 
 /** The note saying which columns a narrow table hides: "+2 columns: error ratio, p95 ms". */
@@ -173,7 +188,8 @@ export const createTable: WidgetFactory = (body, w, size) => {
         h(
           "tr",
           null,
-          h("td", { class: "name" }, r.name),
+          // Names may be cut (nameMax): the cell keeps the full one as its title.
+          h("td", { class: "name", title: r.name }, h("span", { class: "fb-table-name" }, r.name)),
           ...cols.map((c, i) => {
             const cell = r.cells[i] ?? null;
             return h(
@@ -192,12 +208,15 @@ export const createTable: WidgetFactory = (body, w, size) => {
     // Measured at the largest font with every column: the widths (nowrap
     // cells) say what font keeps them all, and what to hide below the minimum.
     table.style.fontSize = `${maxFont}px`;
+    table.style.removeProperty("--fb-name-max");
     render(columns.length);
     const ths = table.querySelectorAll("thead th");
     if (ths.length === columns.length + 1 && table.offsetWidth > 0) {
       const widths = Array.from(ths, (th) => (th as HTMLElement).offsetWidth);
       const fit = fitTable(widths[0]!, widths.slice(1), size.w, maxFont, MIN_TABLE_FONT);
       if (fit.font !== maxFont) table.style.fontSize = `${fit.font}px`;
+      // Less the cell's padding (0.4em a side), which the measure included.
+      if (fit.nameMax > 0) table.style.setProperty("--fb-name-max", `${Math.max(0, fit.nameMax - 0.8 * fit.font)}px`);
       if (fit.shown < columns.length) render(fit.shown);
     }
   };

@@ -329,17 +329,25 @@ describe("honeycomb names", () => {
 
 describe("fitTable", () => {
   it("RoomEnoughKeepsTheFont", () => {
-    assert.deepEqual(fitTable(100, [80, 80, 80], 400, 20, 11), { font: 20, shown: 3 });
+    assert.deepEqual(fitTable(100, [80, 80, 80], 400, 20, 11), { font: 20, shown: 3, nameMax: 0 });
   });
   it("ShrinksToKeepEveryColumn", () => {
     // 480 px at 20 px in 320: 13 px keeps all three.
-    assert.deepEqual(fitTable(120, [120, 120, 120], 320, 20, 11), { font: 13, shown: 3 });
+    assert.deepEqual(fitTable(120, [120, 120, 120], 320, 20, 11), { font: 13, shown: 3, nameMax: 0 });
+  });
+  it("AtTheMinimumNamesAreCutBeforeAColumnGoes", () => {
+    // At 11 px (0.55): name 110, columns 66 each (198). In 280 px the names
+    // are cut to 82 (not under 7 em, 77 px) and every column stays.
+    assert.deepEqual(fitTable(200, [120, 120, 120], 280, 20, 11), { font: 11, shown: 3, nameMax: 82 });
+    // In 250 px even 77 px names leave no room for the third: two columns,
+    // and then the names are whole again.
+    assert.deepEqual(fitTable(200, [120, 120, 120], 250, 20, 11), { font: 11, shown: 2, nameMax: 0 });
   });
   it("BelowTheMinimumHidesTheLastColumns", () => {
-    // At 11 px (0.55): name 66, columns 66 each; 200 px hold the name and two.
-    assert.deepEqual(fitTable(120, [120, 120, 120], 200, 20, 11), { font: 11, shown: 2 });
-    // Always the first column of values, however narrow.
-    assert.deepEqual(fitTable(120, [120, 120, 120], 50, 20, 11), { font: 11, shown: 1 });
+    // At 11 px (0.55): name 66 (under 7 em: whole), columns 66 each; 200 px hold the name and two.
+    assert.deepEqual(fitTable(120, [120, 120, 120], 200, 20, 11), { font: 11, shown: 2, nameMax: 0 });
+    // Always the first column of values, however narrow; the name at 7 em at least.
+    assert.deepEqual(fitTable(300, [120, 120, 120], 50, 20, 11), { font: 11, shown: 1, nameMax: 77 });
   });
   it("HiddenNote", () => {
     assert.equal(hiddenNote([]), "");
