@@ -52,6 +52,9 @@ var catalogueItems = []catItem{
 		`[{"source":"transactions","range":"15m"}]`, 24, 12},
 	{"equalizer", "equalizer", "Transactions by duration", `{"thresholds":[{"value":5,"state":"warning"},{"value":20,"state":"critical"}]}`,
 		`[{"source":"transactions","group_by":["service"],"range":"1m"}]`, 16, 10},
+	// Narrow: the font shrinks to keep the three columns, or says which it hides.
+	{"table-s", "table", "Services (narrow)", `{"row_label":"service","decimals":1,"max_rows":12}`,
+		`[{"name":"req/s","metric":"demo_http_tps","agg":"sum","group_by":["service"]},{"name":"error ratio","metric":"demo_http_error_ratio","agg":"avg","group_by":["service"]},{"name":"p95 ms","metric":"demo_http_response_ms","match":[{"label":"quantile","op":"=","value":"p95"}],"agg":"max","group_by":["service"]}]`, 6, 12},
 	{"events", "events", "Events", `{"max_rows":12}`, `[]`, 12, 10},
 	{"text", "text", "Runbook", `{"markdown":"### Checkout is slow?\n1. Check the **hitmap** for a band that moved up.\n2. Look at *database* query times.\n3. Call the on-call: ext. 4242."}`, `[]`, 12, 6},
 	{"clock", "clock", "Paris", `{"timezone":"Europe/Paris"}`, `[]`, 8, 4},

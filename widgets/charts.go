@@ -802,5 +802,104 @@ func equalizerOption(s Spec, th Theme) (map[string]any, error) {
 			charts.WithBarChartOpts(opts.BarChart{Stack: "bands", BarCategoryGap: "30%"}),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: th.States[b.state]}))
 	}
-	return optionMap(c, d, th)
+	m, err := optionMap(c, d, th)
+	if err != nil {
+		return nil, err
+	}
+	// On a wall every column must be named: no label skipped (interval 0)
+	// or hidden for overlapping. The names arrive with the data, so how
+	// they fit (rotation, truncation) is decided per frame by
+	// FitCategoryLabels, here and in the front end (widgets/labels.ts).
+	if l, ok := component(m, "xAxis", 0)["axisLabel"].(map[string]any); ok {
+		l["interval"], l["hideOverlap"] = 0.0, false
+	}
+	return m, nil
+}
+
+// Category labels that must all be shown (the equalizer's service names)
+// are fitted to their columns from an estimate of their width: a name is
+// taken as labelCharEm of the font per character (system fonts average
+// about 0.55 em; the margin keeps an estimate that fits from overlapping).
+const (
+	labelCharEm = 0.6
+	// labelLineEm is the height a rotated label needs across its column.
+	labelLineEm = 1.25
+	// labelMaxHeightShare is the most of the plot's height rotated labels
+	// may take; longer names are truncated with an ellipsis.
+	labelMaxHeightShare = 0.35
+	// MinCategoryLabelFont is the smallest font (design px) labels shrink
+	// to when the columns are too narrow even for vertical text.
+	MinCategoryLabelFont = 8
+)
+
+// CategoryLabelLayout returns the axisLabel options that show every one of
+// names on a category axis plotW wide and plotH high at font size font:
+// horizontal when the longest fits its column, else rotated 45° (or 90°
+// when columns are narrower than a line at 45°), the font shrunk (down to
+// MinCategoryLabelFont) only when a vertical line does not fit a column;
+// names longer than the room are truncated by ECharts with an ellipsis
+// (width + overflow "truncate"). static/src/widgets/labels.ts has the same
+// function (categoryLabelLayout); widgets tests and unit tests check both
+// on the same cases.
+func CategoryLabelLayout(names []string, plotW, plotH, font float64) map[string]any {
+	out := map[string]any{"interval": 0.0, "hideOverlap": false, "overflow": "truncate", "ellipsis": "…", "rotate": 0.0}
+	n := len(names)
+	if n == 0 || plotW <= 0 || font <= 0 {
+		return out
+	}
+	longest := 0
+	for _, s := range names {
+		longest = max(longest, len([]rune(s)))
+	}
+	slot := plotW / float64(n)
+	textW := float64(longest) * labelCharEm * font
+	if textW <= slot*0.9 {
+		out["width"] = math.Floor(slot * 0.9)
+		return out
+	}
+	rot := 45.0
+	if slot*math.Sin(math.Pi/4) < labelLineEm*font {
+		rot = 90
+		if slot < labelLineEm*font {
+			font = math.Max(MinCategoryLabelFont, math.Floor(slot/labelLineEm))
+			out["fontSize"] = font
+			textW = float64(longest) * labelCharEm * font
+		}
+	}
+	room := math.Max(plotH, 0) * labelMaxHeightShare / math.Sin(rot*math.Pi/180)
+	out["rotate"] = rot
+	out["width"] = math.Floor(math.Max(math.Min(textW, room), 3*font))
+	return out
+}
+
+// FitCategoryLabels sets the label layout of the first X axis of a merged
+// option (base and data) of a chart w×h design pixels: the plot is the chart
+// less the grid's padding and room for the Y axis labels (three characters).
+// Used for the equalizer on snapshot pages; the front end does the same.
+func FitCategoryLabels(m map[string]any, w, h float64) {
+	x := component(m, "xAxis", 0)
+	if x == nil {
+		return
+	}
+	data, _ := x["data"].([]any)
+	names := make([]string, len(data))
+	for i, v := range data {
+		names[i] = fmt.Sprint(v)
+	}
+	label, _ := x["axisLabel"].(map[string]any)
+	if label == nil {
+		label = map[string]any{}
+		x["axisLabel"] = label
+	}
+	font, _ := label["fontSize"].(float64)
+	g := component(m, "grid", 0)
+	num := func(k string) float64 {
+		f, _ := strconv.ParseFloat(fmt.Sprint(g[k]), 64)
+		return f
+	}
+	plotW := w - num("left") - num("right") - 3*labelCharEm*font
+	plotH := h - num("top") - num("bottom")
+	for k, v := range CategoryLabelLayout(names, plotW, plotH, font) {
+		label[k] = v
+	}
 }

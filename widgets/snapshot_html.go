@@ -107,8 +107,12 @@ func RenderHTML(spec Spec, th Theme, out Output, assetsHost string) (template.HT
 	option := MergeOption(base, data)
 	defuse(option)
 	addFormatters(option, spec.Kind, k.withDefaults(spec.Config))
-
 	d := dimsOf(spec, k.DefaultSize)
+	if spec.Kind == "equalizer" {
+		// Every service named, fitted to its column as the front end does.
+		FitCategoryLabels(option, float64(d.W), float64(d.H))
+	}
+
 	c := charts.NewLine() // any chart type: the visitor replaces its whole option
 	c.SetGlobalOptions(charts.WithInitializationOpts(opts.Initialization{ChartID: chartID(spec.ID),
 		Width: px(d.W) + "px", Height: px(d.H) + "px", AssetsHost: assetsHost}))

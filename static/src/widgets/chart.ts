@@ -4,6 +4,7 @@
 // because functions cannot travel in JSON.
 
 import { hitmapRows } from "./hitmap.ts";
+import { fitCategoryAxis } from "./labels.ts";
 import { expandTimes } from "../lib/series.ts";
 import { h } from "../dom.ts";
 import { formatWith, type Format } from "../lib/units.ts";
@@ -95,6 +96,10 @@ export const createChart: WidgetFactory = (body, w, size, ctx) => {
         // to 17 min leaves most of the widget empty.
         const r = hitmapRows(data["series"]);
         data["yAxis"] = r ? { min: r.min, max: r.max } : { min: null, max: null };
+      }
+      if (w.kind === "equalizer") {
+        const x = fitCategoryAxis(base, data, size.w, size.h);
+        if (x) data["xAxis"] = x;
       }
       last = data;
       chart.setOption(data, { replaceMerge: ["series"] });

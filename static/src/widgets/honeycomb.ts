@@ -49,6 +49,102 @@ export function hexCenter(l: HexLayout, i: number): [number, number] {
   return [l.ox + SQRT3 * l.r * (col + 0.5 + (row % 2) * 0.5), l.oy + l.r + 1.5 * l.r * row];
 }
 
+/** Returns the index of the hexagon under (x, y) in the layout's box, or -1 between or outside them. */
+export function hexAt(l: HexLayout, x: number, y: number): number {
+  if (l.n <= 0 || l.r <= 0) return -1;
+  const row0 = Math.round((y - l.oy - l.r) / (1.5 * l.r));
+  let best = -1;
+  let bestD = Infinity;
+  // The nearest centre wins (the hexagons are the cells of their centres);
+  // the row estimate can be one off near the zigzag edges.
+  for (let row = row0 - 1; row <= row0 + 1; row++) {
+    if (row < 0 || row >= l.rows) continue;
+    const col0 = Math.round((x - l.ox) / (SQRT3 * l.r) - 0.5 - (row % 2) * 0.5);
+    for (let col = col0 - 1; col <= col0 + 1; col++) {
+      const i = row * l.cols + col;
+      if (col < 0 || col >= l.cols || i >= l.n) continue;
+      const [cx, cy] = hexCenter(l, i);
+      const d = (cx - x) * (cx - x) + (cy - y) * (cy - y);
+      if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
+    }
+  }
+  // Beyond the inscribed circle of its nearest hexagon, a point may be
+  // outside every hexagon (the grid's ragged edges): only accept it inside.
+  return best >= 0 && insideHex(hexCenter(l, best), l.r, x, y) ? best : -1;
+}
+
+function insideHex([cx, cy]: [number, number], r: number, x: number, y: number): boolean {
+  const dx = Math.abs(x - cx);
+  const dy = Math.abs(y - cy);
+  const hw = (SQRT3 / 2) * r;
+  return dx <= hw && dy <= r - dx / SQRT3;
+}
+
+/**
+ * Returns the font the names of a honeycomb are drawn at: the largest, up to
+ * maxFont, at which every name is whole within maxW, but not under minFont
+ * (the names still too wide there are shortened by fitName). One font for
+ * all reads better on a wall than sizes varying hexagon to hexagon. widths
+ * are the names' widths at a 1 px font (widths scale with the font).
+ */
+export function namesFont(widths: ArrayLike<number>, maxW: number, maxFont: number, minFont: number): number {
+  let font = maxFont;
+  for (let i = 0; i < widths.length; i++) {
+    const w = widths[i]!;
+    if (w > 0) font = Math.min(font, maxW / w);
+  }
+  return Math.max(minFont, font);
+}
+
+/**
+ * Returns the length of the beginning every name shares, up to and with its
+ * last separator (- _ . / :): "db-" of "db-orders-01" and "db-users-02".
+ * Hexagons drawn side by side need not repeat it (the widget's title says
+ * what the objects are, the tooltip gives the full name); 0 for fewer than
+ * two names or when a name would be left empty.
+ */
+export function commonPrefixLength(names: string[]): number {
+  if (names.length < 2) return 0;
+  const first = names[0]!;
+  let n = first.length;
+  for (const s of names) {
+    let i = 0;
+    while (i < n && i < s.length && s[i] === first[i]) i++;
+    n = i;
+    if (n === 0) return 0;
+  }
+  while (n > 0 && !/[-_./:]/.test(first[n - 1]!)) n--;
+  return names.some((s) => s.length <= n) ? 0 : n;
+}
+
+/**
+ * Returns name as drawn in maxW at font: whole when it fits, else shortened
+ * in the middle with "…". The middle goes because object names share their
+ * beginning and differ at the end ("db-eu-west-17", "host-04213"): the head
+ * keeps the family, the tail (the larger share) what tells hexagons apart.
+ * width(s) is the width of s at a 1 px font.
+ */
+export function fitName(name: string, maxW: number, font: number, width: (s: string) => number): string {
+  if (width(name) * font <= maxW) return name;
+  const chars = Array.from(name);
+  const cut = (k: number): string => {
+    const head = Math.floor(k * 0.4);
+    return chars.slice(0, head).join("") + "…" + chars.slice(chars.length - (k - head)).join("");
+  };
+  // The most characters kept that fit, at least one (the last).
+  let lo = 1;
+  let hi = chars.length - 1;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (width(cut(mid)) * font <= maxW) lo = mid;
+    else hi = mid - 1;
+  }
+  return cut(lo);
+}
+
 /**
  * Returns the indexes whose state differs between prev and next (all of
  * them when the lengths differ).
@@ -244,6 +340,11 @@ const MIN_BUFFERED = 500;
 /** Names are drawn on hexagons at least this wide (design pixels) when labels is "auto". */
 const MIN_NAMED_RADIUS = 22;
 
+function stateWord(s: number): string {
+  const name = HONEYCOMB_STATES[s] ?? "nodata";
+  return name === "nodata" ? "no data" : name;
+}
+
 export const createHoneycomb: WidgetFactory = (body, w, size, ctx) => {
   const labels = cfgStr(w, "labels", "auto");
   const legendFont = Math.max(10, Math.round(Math.min(size.h / 14, size.w / 40, 22)));
@@ -353,25 +454,57 @@ export const createHoneycomb: WidgetFactory = (body, w, size, ctx) => {
     return image;
   };
 
+  // Names fitted to the hexagons (one font, the prefix all share dropped,
+  // some shortened in the middle), computed when
+  // the layout or the ids change: measuring text on every update would cost
+  // more than drawing it.
+  let fitted: { font: number; texts: string[] } | null = null;
+  const nameFont = (px: number): string => `600 ${px.toFixed(1)}px system-ui, sans-serif`;
+  const fitNames = (): { font: number; texts: string[] } => {
+    if (fitted) return fitted;
+    const r = layout.r;
+    // The hexagon is √3·r wide across its middle, less the gap and a margin;
+    // the font up to 0.42 r (a line fits the height easily), down to 0.26 r
+    // and never under 6 px.
+    const maxW = SQRT3 * r * 0.82;
+    const minFont = Math.max(6, r * 0.26);
+    const all = ids.slice(0, layout.n);
+    const cut = commonPrefixLength(all);
+    const names = cut > 0 ? all.map((n) => n.slice(cut)) : all;
+    const unit = (t: string): number => (g ? g.measureText(t).width / 100 : 0);
+    if (g) g.font = nameFont(100);
+    const font = namesFont(names.map(unit), maxW, Math.max(minFont, r * 0.42), minFont);
+    fitted = { font, texts: names.map((n) => fitName(n, maxW, font, unit)) };
+    return fitted;
+  };
+
   const drawNames = (idx: ArrayLike<number> | null): void => {
     if (!g || !namesOn()) return;
-    const r = layout.r;
     g.setTransform(ratio, 0, 0, ratio, 0, 0);
-    const font = Math.max(6, r * 0.32);
-    g.font = `600 ${font.toFixed(1)}px system-ui, sans-serif`;
     g.textAlign = "center";
     g.textBaseline = "middle";
-    const maxChars = Math.max(1, Math.floor((r * 1.6) / (font * 0.6)));
+    const f = fitNames();
+    g.font = nameFont(f.font);
     const count = idx ? idx.length : layout.n;
     for (let k = 0; k < count; k++) {
       const i = idx ? idx[k]! : k;
-      let name = ids[i] ?? "";
-      if (name.length > maxChars) name = name.slice(0, maxChars - 1) + "…";
       const [x, y] = hexCenter(layout, i);
       g.fillStyle = onColors[states[i]!] ?? "";
-      g.fillText(name, x, y);
+      g.fillText(f.texts[i] ?? "", x, y);
     }
   };
+
+  // The full name (and state) of the hexagon under the pointer, as the
+  // canvas's title: names drawn are shortened, and small hexagons have none.
+  canvas.addEventListener("mousemove", (e) => {
+    const rect = canvas.getBoundingClientRect();
+    // The stage may be scaled: back to design pixels.
+    const sx = rect.width > 0 ? cw / rect.width : 1;
+    const sy = rect.height > 0 ? ch / rect.height : 1;
+    const i = hexAt(layout, (e.clientX - rect.left) * sx, (e.clientY - rect.top) * sy);
+    const title = i < 0 ? "" : `${ids[i] || `#${i + 1}`}: ${stateWord(states[i]!)}`;
+    if (canvas.title !== title) canvas.title = title;
+  });
 
   /** Blits the sprites of the hexagons idx with drawImage. */
   const fillHexes = (idx: ArrayLike<number>): void => {
@@ -407,6 +540,7 @@ export const createHoneycomb: WidgetFactory = (body, w, size, ctx) => {
       canvas.height = bh;
     }
     makeSprites();
+    fitted = null;
     paintAll();
   };
 
@@ -417,7 +551,10 @@ export const createHoneycomb: WidgetFactory = (body, w, size, ctx) => {
       const next = readStates(d, rawIds.length);
       // Ids matter only when names are drawn; they can change order (sort by state).
       const sameIds = rawIds.length === ids.length && rawIds.every((id, i) => id === ids[i]);
-      if (!sameIds) ids = rawIds.map(strOf);
+      if (!sameIds) {
+        ids = rawIds.map(strOf);
+        fitted = null;
+      }
       if (layout.n !== next.length || ratio === 0 || (!sameIds && namesOn())) {
         layout = hexLayout(next.length, cw, ch);
         states = next;

@@ -99,10 +99,66 @@ export function nextSort(cur: TableSort, column: number): TableSort {
   return { column, desc: column >= 0 };
 }
 
+/** The smallest font (design px) a table shrinks to before it hides columns: still legible across a room on a 1080p wall. */
+export const MIN_TABLE_FONT = 11;
+
+/** The largest font (design px) of a table, however big the widget. */
+export const MAX_TABLE_FONT = 28;
+
+/** Below the minimum font, names are cut to this many em (with "…") before a column is hidden. */
+export const MIN_NAME_EM = 7;
+
+/** How a table fits its width: the font, how many of its columns (the first ones) are shown, and the widest a name may be (px; 0: whole). */
+export interface TableFit {
+  font: number;
+  shown: number;
+  nameMax: number;
+}
+
+/**
+ * Fits a table in avail px: nameW and colW are the widths of the name column
+ * and of each value column measured at font (widths scale with the font,
+ * padding being in em). The font shrinks from font to keep every column,
+ * down to minFont; there the names are cut down to nameMinEm, and only then
+ * are the last columns hidden until the rest fits (the first column of
+ * values is kept whatever the width).
+ */
+export function fitTable(nameW: number, colW: number[], avail: number, font: number, minFont: number, nameMinEm = MIN_NAME_EM): TableFit {
+  const total = nameW + colW.reduce((a, b) => a + b, 0);
+  if (total <= avail || total <= 0) return { font, shown: colW.length, nameMax: 0 };
+  const f = Math.floor((font * avail) / total);
+  if (f >= minFont) return { font: f, shown: colW.length, nameMax: 0 };
+  const k = minFont / font;
+  const cols = colW.map((w) => w * k);
+  const sum = cols.reduce((a, b) => a + b, 0);
+  const name = nameW * k;
+  const nameMin = Math.min(name, nameMinEm * minFont);
+  // Every column, with the names cut only as much as needed.
+  if (nameMin + sum <= avail) {
+    return { font: minFont, shown: colW.length, nameMax: name + sum <= avail ? 0 : Math.floor(avail - sum) };
+  }
+  let w = nameMin;
+  let shown = 0;
+  while (shown < cols.length && (shown === 0 || w + cols[shown]! <= avail)) {
+    w += cols[shown]!;
+    shown++;
+  }
+  // The names take what the shown columns leave, down to nameMinEm.
+  const rest = avail - (w - nameMin);
+  return { font: minFont, shown, nameMax: rest >= name ? 0 : Math.floor(Math.max(nameMin, rest)) };
+}
+
+/** The note saying which columns a narrow table hides: "+2 columns: error ratio, p95 ms". */
+export function hiddenNote(hidden: string[]): string {
+  if (hidden.length === 0) return "";
+  return `+${hidden.length} column${hidden.length === 1 ? "" : "s"}: ${hidden.join(", ")}`;
+}
+
 export const createTable: WidgetFactory = (body, w, size) => {
-  const font = Math.max(10, Math.round(Math.min(size.h / 9, size.w / 28, 28)));
+  // From the height (about nine lines); the width shrinks it in draw.
+  const maxFont = Math.max(MIN_TABLE_FONT, Math.round(Math.min(size.h / 9, MAX_TABLE_FONT)));
   const table = h("table", { class: "fb-table" });
-  table.style.fontSize = `${font}px`;
+  table.style.fontSize = `${maxFont}px`;
   body.appendChild(table);
   body.classList.add("fb-scroll-hidden");
   let sort: TableSort | null = null;
@@ -124,23 +180,45 @@ export const createTable: WidgetFactory = (body, w, size) => {
       });
       return th;
     };
-    const head = h("tr", null, header("", -1), ...columns.map((c, i) => header(c.name, i)));
-    const bodyRows = sortRows(rows, s).map((r) =>
-      h(
-        "tr",
-        null,
-        h("td", { class: "name" }, r.name),
-        ...columns.map((c, i) => {
-          const cell = r.cells[i] ?? null;
-          return h(
-            "td",
-            { class: "num", "data-state": cell ? cell.state : "nodata" },
-            cell ? formatValue(cell.value, c.unit, c.decimals) : "–",
-          );
-        }),
-      ),
-    );
-    replace(table, h("thead", null, head), h("tbody", null, ...bodyRows));
+    const sorted = sortRows(rows, s);
+    const render = (shown: number): void => {
+      const cols = columns.slice(0, shown);
+      const head = h("tr", null, header("", -1), ...cols.map((c, i) => header(c.name, i)));
+      const bodyRows = sorted.map((r) =>
+        h(
+          "tr",
+          null,
+          // Names may be cut (nameMax): the cell keeps the full one as its title.
+          h("td", { class: "name", title: r.name }, h("span", { class: "fb-table-name" }, r.name)),
+          ...cols.map((c, i) => {
+            const cell = r.cells[i] ?? null;
+            return h(
+              "td",
+              { class: "num", "data-state": cell ? cell.state : "nodata" },
+              cell ? formatValue(cell.value, c.unit, c.decimals) : "–",
+            );
+          }),
+        ),
+      );
+      const hidden = columns.slice(shown).map((c) => c.name);
+      // Above the rows: rows past the bottom are cut, the note must not be.
+      const note = hidden.length > 0 ? h("caption", { class: "fb-table-hidden", "data-testid": "table-hidden", title: hidden.join(", ") }, hiddenNote(hidden)) : null;
+      replace(table, ...(note ? [note] : []), h("thead", null, head), h("tbody", null, ...bodyRows));
+    };
+    // Measured at the largest font with every column: the widths (nowrap
+    // cells) say what font keeps them all, and what to hide below the minimum.
+    table.style.fontSize = `${maxFont}px`;
+    table.style.removeProperty("--fb-name-max");
+    render(columns.length);
+    const ths = table.querySelectorAll("thead th");
+    if (ths.length === columns.length + 1 && table.offsetWidth > 0) {
+      const widths = Array.from(ths, (th) => (th as HTMLElement).offsetWidth);
+      const fit = fitTable(widths[0]!, widths.slice(1), size.w, maxFont, MIN_TABLE_FONT);
+      if (fit.font !== maxFont) table.style.fontSize = `${fit.font}px`;
+      // Less the cell's padding (0.4em a side), which the measure included.
+      if (fit.nameMax > 0) table.style.setProperty("--fb-name-max", `${Math.max(0, fit.nameMax - 0.8 * fit.font)}px`);
+      if (fit.shown < columns.length) render(fit.shown);
+    }
   };
 
   return {

@@ -154,6 +154,76 @@ test("widgets: every kind draws live data in both themes, no console errors", as
   await page.close();
 });
 
+/** Saves one widget as test-results/NAME.png (scrolled into view: the stage is taller than the window). */
+async function widgetShot(page, selector, name) {
+  // In the middle of the window: the page's header covers the top.
+  await page.$eval(selector, (el) => el.scrollIntoView({ block: "center" }));
+  await page.locator(selector).screenshot({ path: path.join(resultsDir, `${name}.png`) });
+}
+
+test("widgets: legible on a wall: every equalizer column named, honeycomb names in full on hover, narrow tables keep or name their columns", async () => {
+  const page = await browser.newPage();
+  const watch = watchPage(page);
+  await page.goto(server.url + "/widgets");
+  const stage = '[data-testid="stage-dark"]';
+  await page.waitForSelector(`${stage}[data-stream="live"]`);
+  const w = (id) => `${stage} [data-widget-id="${id}"]`;
+
+  // Equalizer: as many labels drawn as columns (none skipped for overlap), fitted.
+  await page.waitForFunction((s) => {
+    const c = document.querySelector(`${s} .fb-chart`)?.fbChart;
+    return c && (c.getOption().xAxis?.[0]?.data || []).length > 0;
+  }, w("equalizer"));
+  const eq = await page.$eval(`${w("equalizer")} .fb-chart`, (el) => {
+    const c = el.fbChart;
+    const axis = c.getModel().getComponent("xAxis", 0).axis;
+    const label = c.getOption().xAxis[0].axisLabel;
+    return { columns: c.getOption().xAxis[0].data.length, drawn: axis.getViewLabels().length, interval: label.interval, rotate: label.rotate, width: label.width };
+  });
+  assert.ok(eq.columns >= 10, `the demo equalizer has only ${eq.columns} columns`);
+  assert.equal(eq.drawn, eq.columns, `equalizer labels: ${JSON.stringify(eq)}`);
+  assert.equal(eq.interval, 0);
+  assert.ok(eq.width > 0, `equalizer labels have no width to truncate at: ${JSON.stringify(eq)}`);
+  await widgetShot(page, w("equalizer"), "widgets-equalizer");
+
+  // Honeycomb: the hexagon under the pointer names its object in full.
+  const hc = `${w("honeycomb-db")} canvas.fb-honeycomb`;
+  await page.waitForFunction((s) => /[1-9]\d* (ok|warning|critical|no data)/.test(document.querySelector(s)?.textContent || ""), w("honeycomb-db"));
+  await page.locator(hc).scrollIntoViewIfNeeded();
+  const box = await page.locator(hc).boundingBox();
+  let title = "";
+  for (let i = 1; i < 40 && !title; i++) {
+    await page.mouse.move(box.x + (box.width * (i % 8)) / 8 + 12, box.y + (box.height * Math.floor(i / 8)) / 5 + 12);
+    title = await page.$eval(hc, (el) => el.title);
+  }
+  assert.match(title, /^db-[a-z0-9-]+: (ok|warning|critical|no data)$/, `honeycomb title ${JSON.stringify(title)}`);
+  await widgetShot(page, w("honeycomb-db"), "widgets-honeycomb-db");
+
+  // Tables: every column, or a note naming those hidden; nothing cut at the right.
+  for (const id of ["table", "table-s"]) {
+    await page.waitForFunction((s) => document.querySelectorAll(`${s} tbody tr`).length > 0, w(id));
+    const t = await page.$eval(w(id), (el) => {
+      const table = el.querySelector("table");
+      const body = el.querySelector(".fb-body");
+      return {
+        headers: [...table.querySelectorAll("thead th")].map((th) => th.textContent),
+        note: el.querySelector('[data-testid="table-hidden"]')?.textContent || "",
+        font: parseFloat(getComputedStyle(table).fontSize),
+        tableW: table.offsetWidth,
+        bodyW: body.clientWidth,
+      };
+    });
+    const shown = t.headers.length - 1;
+    assert.ok(t.font >= 11, `${id}: font ${t.font}`);
+    assert.ok(t.tableW <= t.bodyW + 1, `${id}: table ${t.tableW} px wide in ${t.bodyW}: columns cut`);
+    if (shown < 3) assert.match(t.note, new RegExp(`^\\+${3 - shown} columns?: `), `${id}: ${JSON.stringify(t)}`);
+    else assert.equal(t.note, "", `${id}: ${JSON.stringify(t)}`);
+    await widgetShot(page, w(id), `widgets-${id}`);
+  }
+  watch.check();
+  await page.close();
+});
+
 test("widgets: a value pushed over ingest appears in a stat and turns it critical", async () => {
   const board = {
     name: "Ingest to stat",

@@ -1,7 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { changedIndexes, hexCenter, hexLayout, readStates } from "../../src/widgets/honeycomb.ts";
-import { defaultSort, nextSort, parseTable, sortRows, type TableRow } from "../../src/widgets/table.ts";
+import { readFileSync } from "node:fs";
+import { changedIndexes, commonPrefixLength, fitName, hexAt, hexCenter, hexLayout, namesFont, readStates } from "../../src/widgets/honeycomb.ts";
+import { defaultSort, fitTable, hiddenNote, nextSort, parseTable, sortRows, type TableRow } from "../../src/widgets/table.ts";
+import { categoryLabelLayout, fitCategoryAxis } from "../../src/widgets/labels.ts";
 import { fitFont, statDelta } from "../../src/widgets/stat.ts";
 import { sparkPaths } from "../../src/widgets/spark.ts";
 import { statusWord } from "../../src/widgets/status.ts";
@@ -236,5 +238,120 @@ describe("hitmap rows", () => {
     assert.equal(hitmapRows(cells()), null);
     assert.equal(hitmapRows([{ data: [[0, 30, 0]] }]), null);
     assert.equal(hitmapRows(undefined), null);
+  });
+});
+
+describe("categoryLabelLayout", () => {
+  // The cases Go's CategoryLabelLayout runs too: wall and snapshot agree.
+  type Case = { name: string; names: string[]; plotW: number; plotH: number; font: number; want: Record<string, number> };
+  const cases = JSON.parse(readFileSync("widgets/testdata/category_labels.json", "utf8")) as Case[];
+  it("HasCases", () => assert.ok(cases.length >= 5, `only ${cases.length} cases`));
+  for (const c of cases) {
+    it(c.name, () => {
+      const got = categoryLabelLayout(c.names, c.plotW, c.plotH, c.font);
+      assert.equal(got["interval"], 0);
+      assert.equal(got["hideOverlap"], false);
+      assert.equal(got["overflow"], "truncate");
+      for (const k of ["rotate", "width", "fontSize"]) assert.equal(got[k], c.want[k], `${k}`);
+    });
+  }
+  it("FitCategoryAxisUsesTheBaseGridAndFont", () => {
+    const base = { grid: [{ left: "13", right: "13", top: "39", bottom: "13" }], xAxis: [{ axisLabel: { fontSize: 11 } }] };
+    const names = ["analytics", "auth", "cart", "catalog", "checkout", "fraud", "gateway", "inventory", "ledger", "loyalty",
+      "notifications", "orders", "payment", "pricing", "recommendations", "reviews", "search", "shipping", "tax", "users"];
+    const x = fitCategoryAxis(base, { xAxis: [{ data: names }] }, 480, 320);
+    // Widgets/labels_test.go's TestRenderHTMLEqualizerLabels: the same 45°, 99 px.
+    assert.deepEqual(x?.[0]?.["data"], names);
+    const label = x?.[0]?.["axisLabel"] as Record<string, unknown>;
+    assert.equal(label["rotate"], 45);
+    assert.equal(label["width"], 99);
+    assert.equal(fitCategoryAxis(base, { series: [] }, 480, 320), null);
+  });
+});
+
+describe("hexAt", () => {
+  it("CentresAndCornersFindTheirHexagon", () => {
+    const l = hexLayout(40, 460, 260);
+    for (let i = 0; i < l.n; i++) {
+      const [x, y] = hexCenter(l, i);
+      assert.equal(hexAt(l, x, y), i, `centre of ${i}`);
+      // Just inside its top corner and its right side.
+      assert.equal(hexAt(l, x, y - l.r * 0.9), i, `near the top of ${i}`);
+      assert.equal(hexAt(l, x + l.r * 0.8, y), i, `near the right of ${i}`);
+    }
+  });
+  it("OutsideIsNone", () => {
+    const l = hexLayout(7, 300, 200);
+    assert.equal(hexAt(l, -5, -5), -1);
+    assert.equal(hexAt(l, 1000, 100), -1);
+    // Past the last hexagon of an incomplete last row.
+    const [x, y] = hexCenter(l, l.n - 1);
+    if (l.n % l.cols !== 0) assert.equal(hexAt(l, x + SQRT3 * l.r, y), -1);
+    assert.equal(hexAt(hexLayout(0, 300, 200), 10, 10), -1);
+  });
+});
+
+describe("honeycomb names", () => {
+  // A monospace stand-in for measureText: 0.6 em a character.
+  const width = (s: string): number => Array.from(s).length * 0.6;
+  it("OneFontThatFitsEveryName", () => {
+    // 60 px wide: "db-1" fits at 25 px, "db-eu-west-17" (13 chars) at 7.69 px.
+    assert.equal(namesFont(["db-1", "db-2"].map(width), 60, 20, 6), 20);
+    assert.ok(Math.abs(namesFont(["db-1", "db-eu-west-17"].map(width), 60, 20, 6) - 60 / 7.8) < 1e-9);
+    // Never under the minimum: the longest is then shortened.
+    assert.equal(namesFont(["db-eu-west-17-replica"].map(width), 60, 20, 9), 9);
+  });
+  it("WholeWhenItFits", () => {
+    assert.equal(fitName("db-eu-west-17", 100, 10, width), "db-eu-west-17");
+  });
+  it("ShortenedInTheMiddleKeepingTheEnd", () => {
+    // 60 px at 10 px: 10 characters, the ellipsis one of them.
+    const t = fitName("db-eu-west-17", 60, 10, width);
+    assert.equal(t, "db-…est-17");
+    assert.ok(width(t) * 10 <= 60);
+    // Names that differ only at the end stay apart.
+    assert.notEqual(fitName("db-analytics-1", 60, 10, width), fitName("db-analytics-2", 60, 10, width));
+  });
+  it("CommonPrefixUpToASeparator", () => {
+    assert.equal(commonPrefixLength(["db-analytics-01", "db-audit-01", "db-orders-02"]), 3);
+    // Not inside a word: "db-a" is shared, "db-" is dropped.
+    assert.equal(commonPrefixLength(["db-analytics-01", "db-audit-01"]), 3);
+    assert.equal(commonPrefixLength(["host-0001", "host-0002"]), 5);
+    assert.equal(commonPrefixLength(["web-1", "db-1"]), 0);
+    assert.equal(commonPrefixLength(["db-1"]), 0);
+    // Never a name left empty.
+    assert.equal(commonPrefixLength(["db-", "db-x"]), 0);
+  });
+  it("AtLeastTheLastCharacter", () => {
+    assert.equal(fitName("host-12345", 5, 10, width), "…5");
+  });
+});
+
+describe("fitTable", () => {
+  it("RoomEnoughKeepsTheFont", () => {
+    assert.deepEqual(fitTable(100, [80, 80, 80], 400, 20, 11), { font: 20, shown: 3, nameMax: 0 });
+  });
+  it("ShrinksToKeepEveryColumn", () => {
+    // 480 px at 20 px in 320: 13 px keeps all three.
+    assert.deepEqual(fitTable(120, [120, 120, 120], 320, 20, 11), { font: 13, shown: 3, nameMax: 0 });
+  });
+  it("AtTheMinimumNamesAreCutBeforeAColumnGoes", () => {
+    // At 11 px (0.55): name 110, columns 66 each (198). In 280 px the names
+    // are cut to 82 (not under 7 em, 77 px) and every column stays.
+    assert.deepEqual(fitTable(200, [120, 120, 120], 280, 20, 11), { font: 11, shown: 3, nameMax: 82 });
+    // In 250 px even 77 px names leave no room for the third: two columns,
+    // and then the names are whole again.
+    assert.deepEqual(fitTable(200, [120, 120, 120], 250, 20, 11), { font: 11, shown: 2, nameMax: 0 });
+  });
+  it("BelowTheMinimumHidesTheLastColumns", () => {
+    // At 11 px (0.55): name 66 (under 7 em: whole), columns 66 each; 200 px hold the name and two.
+    assert.deepEqual(fitTable(120, [120, 120, 120], 200, 20, 11), { font: 11, shown: 2, nameMax: 0 });
+    // Always the first column of values, however narrow; the name at 7 em at least.
+    assert.deepEqual(fitTable(300, [120, 120, 120], 50, 20, 11), { font: 11, shown: 1, nameMax: 77 });
+  });
+  it("HiddenNote", () => {
+    assert.equal(hiddenNote([]), "");
+    assert.equal(hiddenNote(["p95 ms"]), "+1 column: p95 ms");
+    assert.equal(hiddenNote(["error ratio", "p95 ms"]), "+2 columns: error ratio, p95 ms");
   });
 });
