@@ -128,13 +128,13 @@ func DisplayToken(c *fiber.Ctx) (token string, inQuery bool) {
 // SetDisplayCookie stores a display token in the browser for ten years.
 func SetDisplayCookie(c *fiber.Ctx, token string) {
 	c.Cookie(&fiber.Cookie{Name: cookieFor(token), Value: token, Path: "/", Expires: time.Now().Add(displayCookieAge),
-		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: c.Context().IsTLS()})
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: secure(c)})
 }
 
 // ClearDisplayCookie removes a display (or link) token from the browser.
 func ClearDisplayCookie(c *fiber.Ctx, token string) {
 	c.Cookie(&fiber.Cookie{Name: cookieFor(token), Value: "", Path: "/", Expires: time.Unix(0, 0), MaxAge: -1,
-		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: c.Context().IsTLS()})
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteLaxMode, Secure: secure(c)})
 }
 
 // PairPath is the pairing page of screens.
@@ -223,4 +223,19 @@ func (h *Handler) display(c *fiber.Ctx, rule *Rule, check DisplayChecker, token 
 	}
 	c.Locals(displayKey{}, d)
 	return c.Next()
+}
+
+// ActorName names who made a request, for logs: the user, "token NAME",
+// "display NAME", or "anonymous (ADDRESS)" (with --auth=none).
+func ActorName(c *fiber.Ctx) string {
+	if u := UserOf(c); u != nil {
+		return u.Name
+	}
+	if t := TokenOf(c); t != nil {
+		return "token " + t.Name
+	}
+	if d := DisplayOf(c); d != nil {
+		return "display " + d.Name
+	}
+	return "anonymous (" + c.IP() + ")"
 }

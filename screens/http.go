@@ -68,17 +68,6 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Post("/screens/:id/identify", h.command(MsgIdentify))
 }
 
-// actor names who made a change, for the log.
-func actor(c *fiber.Ctx) string {
-	if u := auth.UserOf(c); u != nil {
-		return u.Name
-	}
-	if t := auth.TokenOf(c); t != nil {
-		return "token " + t.Name
-	}
-	return "anonymous (" + c.IP() + ")"
-}
-
 func (h *Handler) startPairing(c *fiber.Ctx) error {
 	p, err := h.Service.StartPairing()
 	if err != nil {
@@ -322,7 +311,7 @@ func (h *Handler) pair(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &in, MaxBodyBytes); err != nil {
 		return err
 	}
-	sc, err := h.Service.Pair(c.UserContext(), in, actor(c))
+	sc, err := h.Service.Pair(c.UserContext(), in, auth.ActorName(c))
 	if err != nil {
 		return err
 	}
@@ -351,7 +340,7 @@ func (h *Handler) update(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.Log.Info("screen changed", "screen", id, "name", sc.Name, "shows", sc.Target.URL(), "by", actor(c))
+	h.Log.Info("screen changed", "screen", id, "name", sc.Name, "shows", sc.Target.URL(), "by", auth.ActorName(c))
 	return c.JSON(h.fill(sc))
 }
 
@@ -375,7 +364,7 @@ func (h *Handler) forget(c *fiber.Ctx) error {
 	if err := h.Service.Forget(c.UserContext(), id); err != nil {
 		return err
 	}
-	h.Log.Info("screen forgotten", "screen", id, "by", actor(c))
+	h.Log.Info("screen forgotten", "screen", id, "by", auth.ActorName(c))
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
@@ -407,7 +396,7 @@ func (h *Handler) switchAll(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.Log.Info("screens switched", "to", in.Target.URL(), "group", in.Group, "screens", len(out), "by", actor(c))
+	h.Log.Info("screens switched", "to", in.Target.URL(), "group", in.Group, "screens", len(out), "by", auth.ActorName(c))
 	return c.JSON(h.answer(out))
 }
 
@@ -425,7 +414,7 @@ func (h *Handler) restoreAll(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	h.Log.Info("screens restored", "group", in.Group, "screens", len(out), "by", actor(c))
+	h.Log.Info("screens restored", "group", in.Group, "screens", len(out), "by", auth.ActorName(c))
 	return c.JSON(h.answer(out))
 }
 

@@ -99,17 +99,6 @@ func linkGrant(ctx context.Context, store *boards.SQLiteStore, token string) (*a
 	return &auth.Display{ID: l.ID, Name: "published link " + strconv.Quote(l.Name), Boards: []string{l.Board}, Playlists: []string{}, Link: true}, nil
 }
 
-// actorOf names who makes a change, for the logs.
-func actorOf(c *fiber.Ctx) string {
-	if u := auth.UserOf(c); u != nil {
-		return u.Name
-	}
-	if t := auth.TokenOf(c); t != nil {
-		return "token " + t.Name
-	}
-	return "anonymous (" + c.IP() + ")"
-}
-
 // streamOwner names a display stream's opener for Hub.CloseOwner: a paired
 // screen or a published link.
 func streamOwner(link bool, id int64) string {

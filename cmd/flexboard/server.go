@@ -234,7 +234,7 @@ func newApp(cfg Config, db *sql.DB, kinds *widgets.Registry, store *stream.Store
 		Playlists: boardStore, Snapshots: boardStore, Freeze: freezer(viewLoader{store: boardStore, kinds: kinds}, store, cfg.Retention),
 		Preview:  previewer(viewLoader{store: boardStore, kinds: kinds}, store),
 		Location: time.Local, Retention: cfg.Retention,
-		Access: boardStore, Actor: actorOf,
+		Access: boardStore, Actor: auth.ActorName,
 		LinkRevoked: func(id int64) {
 			hub.CloseOwner(streamOwner(true, id), stream.CloseRevoked, "this published link was revoked")
 		},
