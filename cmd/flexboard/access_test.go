@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,12 +18,7 @@ import (
 // later); a published link shows one board read-only to anyone holding
 // it, and nothing else, until revoked.
 func TestBoardAccess(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "fb.db")
-	addUser(t, db, "ed", "editor")
-	addUser(t, db, "vera", "viewer")
-	base := startWithFlags(t, "--db", db, "--auth", "password")
-	ed := signedIn(t, base, "ed", auth.Editor)
-	vera := signedIn(t, base, "vera", auth.Viewer)
+	base, ed, vera := passwordServer(t)
 	r := do(t, "POST", base+"/api/v1/boards", sampleBoard("Checkout"), ed.headers()...)
 	wantStatus(t, r, 201)
 	b := str(r.JSON(t)["id"])

@@ -68,6 +68,17 @@ func login(t *testing.T, base, name string) (cookie, csrf string) {
 	return cookie, csrf
 }
 
+// passwordServer starts a server with --auth=password on a fresh database
+// holding an editor "ed" and a viewer "vera", both signed in.
+func passwordServer(t *testing.T) (base string, ed, vera *identity) {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "fb.db")
+	addUser(t, db, "ed", "editor")
+	addUser(t, db, "vera", "viewer")
+	base = startWithFlags(t, "--db", db, "--auth", "password")
+	return base, signedIn(t, base, "ed", auth.Editor), signedIn(t, base, "vera", auth.Viewer)
+}
+
 // signedIn logs in a user (made with addUser) and returns them as an identity.
 func signedIn(t *testing.T, base, name string, role auth.Role) *identity {
 	t.Helper()

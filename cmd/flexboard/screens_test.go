@@ -98,12 +98,7 @@ func nextMessage(t *testing.T, ctx context.Context, c *websocket.Conn) map[strin
 // the control channel's assign, identify, reload and revoke, ?token= for
 // players, "switch every screen" and "restore".
 func TestScreens(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "fb.db")
-	addUser(t, db, "ed", "editor")
-	addUser(t, db, "vera", "viewer")
-	base := startWithFlags(t, "--db", db, "--auth", "password")
-	ed := signedIn(t, base, "ed", auth.Editor)
-	vera := signedIn(t, base, "vera", auth.Viewer)
+	base, ed, vera := passwordServer(t)
 	mk := func(name string) string {
 		r := do(t, "POST", base+"/api/v1/boards", sampleBoard(name), ed.headers()...)
 		wantStatus(t, r, 201)
