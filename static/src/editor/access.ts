@@ -1,7 +1,7 @@
 // The editor's Access dialog (issue 9): mark the board private (its
 // snapshots then need a signed-in user) and publish read-only links that
 // show the board to anyone holding them, until revoked. Server: boards/
-// access.go, docs/api.md "Board access".
+// access.go, docs/api.md "Board access". Styles: editor.css.
 
 import { h, replace } from "../dom.ts";
 import { getJSON, requestJSON } from "../lib/api.ts";

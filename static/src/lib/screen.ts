@@ -8,6 +8,7 @@
 // watchdog's reloads, which the screens console lists.
 
 import { h } from "../dom.ts";
+import { pageToken } from "./pagetoken.ts";
 import { backoffDelay } from "./stream.ts";
 
 /** Where a paired browser keeps its display token. */
@@ -44,9 +45,9 @@ export function parseControl(data: unknown): ControlMessage | null {
   }
 }
 
-/** The display token in a page address (?token=fbd_…), "" when none. */
+/** The display token in a page address (?token=fbd_…), "" when none (a published link's is not a screen's). */
 export function tokenFromQuery(search: string): string {
-  const t = new URLSearchParams(search).get("token") || "";
+  const t = pageToken(search);
   return t.indexOf(TOKEN_PREFIX) === 0 ? t : "";
 }
 
